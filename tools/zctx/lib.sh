@@ -1,0 +1,94 @@
+# shellcheck shell=bash
+# Shared helpers for the zctx build scripts. Source it, do not run it.
+set -euo pipefail
+shopt -s inherit_errexit
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=base.env
+. "$REPO/tools/zctx/base.env"
+
+ZCTX_BUILD=${ZCTX_BUILD:-$REPO/build}
+mkdir -p "$ZCTX_BUILD"
+ZCTX_BUILD=$(cd "$ZCTX_BUILD" && pwd)
+TREE=$ZCTX_BUILD/linux
+TARBALL=${ZCTX_TARBALL:-/usr/src/$LINUX_PKG.tar.xz}
+BASE_INFO=$ZCTX_BUILD/base-info.txt
+STAMP=$TREE/.git/zctx-stamp          # inputs the tree was assembled from
+MANIFEST=$TREE/.git/zctx-manifest    # HEAD + overlay files as assembled
+CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/zctx/ccache}
+export REPO ZCTX_BUILD TREE CCACHE_DIR
+
+# Top-level kernel dirs whose files in this repo are copied over the tree.
+OVERLAY_DIRS=(arch block crypto Documentation drivers fs include init kernel
+	      lib mm net samples scripts security sound tools virt)
+# ...except our own infrastructure.
+OVERLAY_EXCLUDE_RE='^tools/(zctx|plot)/'
+# Junk that never belongs to the overlay (editor/patch leftovers, bytecode).
+JUNK_RE='(\.orig|\.rej|~|\.pyc)$|(^|/)__pycache__/|^\.git/'
+
+# grep -v that is happy to output nothing (exit 1 means "no lines").
+grep_v() { grep -Ev "$@" || [ $? -eq 1 ]; }
+
+log()  { printf '[zctx] %s\n' "$*" >&2; }
+warn() { printf '[zctx] WARNING: %s\n' "$*" >&2; }
+die()  { printf '[zctx] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Run "$@" as root, or print the exact command to run and exit 1.
+need_root_or_print() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	else
+		log "not root; please run:"
+		printf '  sudo %s\n' "$*" >&2
+		exit 1
+	fi
+}
+
+# Seconds since the epoch, for phase timings.
+now() { date +%s; }
+elapsed() { echo "$(( $(now) - $1 ))s"; }
+
+# Patch files listed in patches/series, in order (blank lines and # skipped).
+series_patches() {
+	[ -f "$REPO/patches/series" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' \
+		"$REPO/patches/series" | grep_v '^$'
+}
+
+# Overlay files (repo-relative): tracked plus untracked-not-ignored, so
+# uncommitted work is used. Files deleted in the worktree are skipped.
+overlay_files() {
+	git -C "$REPO" ls-files -co --exclude-standard -- "${OVERLAY_DIRS[@]}" |
+		grep_v "$OVERLAY_EXCLUDE_RE" | grep_v "$JUNK_RE" | sort -u |
+		while IFS= read -r f; do
+			if [ -f "$REPO/$f" ]; then printf '%s\n' "$f"; fi
+		done
+}
+
+# Hash of every input of the tree: base, series, patches, overlay + paths.
+compute_stamp() {
+	{
+		cat "$BASE_INFO"
+		echo "== series"
+		[ -f "$REPO/patches/series" ] && cat "$REPO/patches/series"
+		echo "== patches"
+		series_patches | while IFS= read -r p; do
+			[ -f "$REPO/patches/$p" ] || die "patches/series lists missing patch: $p"
+			(cd "$REPO/patches" && sha256sum -- "$p")
+		done
+		echo "== overlay"
+		overlay_files | (cd "$REPO" && xargs -r -d '\n' sha256sum --)
+	} | sha256sum | cut -d' ' -f1
+}
+
+# Untracked files in the tree (no --exclude-standard: Debian's .gitignore
+# ignores everything), junk filtered out.
+tree_untracked() {
+	git -C "$TREE" ls-files --others | grep_v "$JUNK_RE" | sort
+}
+
+# State of the tree as assembled: HEAD line plus "sha256  path" of untracked.
+tree_manifest() {
+	echo "HEAD $(git -C "$TREE" rev-parse HEAD)"
+	tree_untracked | (cd "$TREE" && xargs -r -d '\n' sha256sum --)
+}
