@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# make series: write the upstream patch series (git format-patch, with a
+# cover letter) into out/series/, then prove it: apply it with `git am` to a
+# clean base, build after every patch, run checkpatch --strict and
+# kernel-doc on every patch.
+#
+# patches/series holds the changes to upstream files; new files live at
+# their kernel paths in this repo and patches/newfiles says which patch of
+# the upstream series adds them ("<patch name without NNNN-> <path>...").
+#
+#   ZCTX_SERIES_BUILD=0   skip the per-patch builds (checks only)
+#   ZCTX_SERIES_CONFIG=f  kunitconfig used for the builds (.kunitconfig)
+. "$(dirname "$0")/lib.sh"
+
+OUT=${ZCTX_SERIES_OUT:-$REPO/out/series}
+KCONF=$(realpath "${ZCTX_SERIES_CONFIG:-$REPO/.kunitconfig}")
+WT=$ZCTX_BUILD/series-wt
+BO=$ZCTX_BUILD/series-build
+
+"$REPO/tools/zctx/deps.sh"
+"$REPO/tools/zctx/tree.sh"
+
+# 1. One commit per patch, with the new files that belong to it.
+newfiles_for() {
+	local key=${1#[0-9][0-9][0-9][0-9]-}
+	[ -f "$REPO/patches/newfiles" ] || return 0
+	sed -e 's/#.*//' "$REPO/patches/newfiles" |
+		awk -v k="$key" '{n = $1; sub(/^[0-9][0-9][0-9][0-9]-/, "", n)}
+				  n == k {for (i = 2; i <= NF; i++) print $i}'
+}
+
+git -C "$TREE" worktree remove -f "$WT" 2>/dev/null || rm -rf "$WT"
+git -C "$TREE" worktree prune
+git -C "$TREE" worktree add -q --detach "$WT" zctx-base
+declare -A placed=()
+while IFS= read -r p; do
+	git -C "$WT" am -q --keep-cr --no-3way "$REPO/patches/$p" ||
+		die "patch $p does not apply"
+	mapfile -t nf < <(newfiles_for "$p")
+	if [ ${#nf[@]} -gt 0 ]; then
+		(cd "$REPO" && cp --parents -t "$WT" -- "${nf[@]}")
+		git -C "$WT" add -f -- "${nf[@]}"
+		git -C "$WT" commit -q --amend --no-edit
+		for f in "${nf[@]}"; do placed[$f]=1; done
+	fi
+done < <(series_patches)
+while IFS= read -r f; do
+	[ -n "${placed[$f]:-}" ] || warn "new file $f is in no patch (patches/newfiles)"
+done < <(overlay_files)
+
+# 2. format-patch with a cover letter filled from patches/cover-letter.txt.
+rm -rf "$OUT"
+mkdir -p "$OUT"
+git -C "$WT" format-patch -q --cover-letter --no-signature --thread \
+	-o "$OUT" zctx-base..HEAD
+cover=$(ls "$OUT"/0000-cover-letter.patch)
+cc=$(cd "$WT" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
+	--no-rolestats --no-roles --separator=', ' "$OUT"/0*.patch 2>/dev/null |
+	grep -v '^$' || true)
+python3 - "$cover" "$REPO/patches/cover-letter.txt" "$cc" "$REPO" <<'PY'
+import glob, os, sys
+cover, text, cc, repo = sys.argv[1:5]
+lines = open(text).read().split('\n')
+subject, body = lines[0], '\n'.join(lines[1:]).strip('\n')
+# The latest local run if there is one, else the table committed with it.
+tables = sorted(glob.glob(os.path.join(repo, 'results', '*', 'table.txt')))
+tables.append(os.path.join(repo, 'patches', 'bench-table.txt'))
+table = next((open(t).read().rstrip() for t in tables[-2:] if os.path.exists(t)),
+             '(no benchmark run yet: make bench)')
+body = body.replace('@BENCH_TABLE@', table)
+s = open(cover).read()
+s = s.replace('*** SUBJECT HERE ***', subject)
+s = s.replace('*** BLURB HERE ***', body)
+if cc:
+    s = s.replace('\nSubject:', '\nCc: %s\nSubject:' % cc, 1)
+open(cover, 'w').write(s)
+PY
+log "series written to $OUT ($(ls "$OUT" | wc -l) files)"
+
+# 3. Prove it: git am onto a clean base, build and check every step.
+git -C "$WT" checkout -q --detach zctx-base
+cp "$KCONF" "$ZCTX_BUILD/series.kunitconfig"
+fail=0 i=0
+for p in "$OUT"/0*.patch; do
+	[ "$p" = "$cover" ] && continue
+	i=$((i + 1))
+	name=$(basename "$p")
+	git -C "$WT" am -q --keep-cr --no-3way "$p" || { fail=1; warn "$name: git am failed"; break; }
+	cp_out=$(cd "$WT" && ./scripts/checkpatch.pl --strict --terse "$p" |
+		grep -E '(ERROR|WARNING|CHECK):' || true)
+	files=$(git -C "$WT" diff --name-only --diff-filter=AM HEAD~1 -- '*.c' '*.h')
+	kd_out=""
+	if [ -n "$files" ]; then
+		kd_out=$(cd "$WT" && ./scripts/kernel-doc -none $files 2>&1 | grep -v '^$' || true)
+	fi
+	build=skipped
+	if [ "${ZCTX_SERIES_BUILD:-1}" = 1 ]; then
+		if (cd "$WT" && ./tools/testing/kunit/kunit.py build --arch=x86_64 \
+			--kunitconfig="$ZCTX_BUILD/series.kunitconfig" --build_dir="$BO" \
+			--jobs="$(nproc)" --make_options "CC=ccache gcc" >"$BO.log" 2>&1); then
+			build=ok
+			objs=$(echo "$files" | grep '\.c$' | sed 's/\.c$/.o/' || true)
+			if [ -n "$objs" ]; then
+				w1=$(cd "$WT" && make -s O="$BO" W=1 CC="ccache gcc" \
+					$objs 2>&1 | grep -E 'warning:|error:' || true)
+				[ -z "$w1" ] || { build="W=1 warnings"; echo "$w1" >&2; }
+			fi
+		else
+			build=FAILED; tail -20 "$BO.log" >&2
+		fi
+	fi
+	status="$name: build $build"
+	[ -z "$cp_out" ] && status="$status, checkpatch clean" ||
+		{ status="$status, checkpatch:"; echo "$cp_out" >&2; fail=1; }
+	[ -z "$kd_out" ] && status="$status, kernel-doc clean" ||
+		{ status="$status, kernel-doc:"; echo "$kd_out" >&2; fail=1; }
+	case $build in ok|skipped) ;; *) fail=1 ;; esac
+	log "$status"
+done
+git -C "$TREE" worktree remove -f "$WT" || true
+[ "$fail" = 0 ] || die "series check failed (see above)"
+log "series OK: $i patches apply to a clean base, each builds and is checkpatch/kernel-doc clean"
+log "send with: git send-email $OUT/*.patch"
