@@ -1,0 +1,165 @@
+# shellcheck shell=bash
+# Shared by bench.sh and bench-smoke.sh (source after lib.sh; $TREE set):
+# build the benchmark kernel and initramfs, boot QEMU, collect results.
+
+KOUT=${ZCTX_BENCH_KOUT:-$ZCTX_BUILD/bench-kernel}
+FRAG=$REPO/tools/zctx/bench-kernel.config
+GUEST=$REPO/tools/zctx/guest
+INITRD=$KOUT/initramfs.cpio.gz
+VCPUS=${ZCTX_VCPUS:-2}
+ACCEL=${ZCTX_ACCEL:-tcg}
+
+kmake() {
+	make -C "$TREE" O="$KOUT" ARCH=x86_64 CC="ccache gcc" "$@"
+}
+
+# allnoconfig + tools/zctx/bench-kernel.config, rebuilt when the fragment
+# changes; then bzImage and modules.
+bench_build_kernel() {
+	mkdir -p "$KOUT" "$CCACHE_DIR"
+	export CCACHE_BASEDIR=$ZCTX_BUILD CCACHE_NOHASHDIR=true
+	local want have
+	want=$(sha256sum < "$FRAG" | cut -c1-64)
+	have=$(cat "$KOUT/.zctx-fragment" 2>/dev/null || true)
+	if [ ! -f "$KOUT/.config" ] || [ "$want" != "$have" ]; then
+		log "bench: configuring $KOUT (allnoconfig + $(basename "$FRAG"))"
+		kmake -s allnoconfig >/dev/null
+		(cd "$TREE" && ./scripts/kconfig/merge_config.sh -m -O "$KOUT" \
+			"$KOUT/.config" "$FRAG" >/dev/null)
+		kmake -s olddefconfig
+		echo "$want" > "$KOUT/.zctx-fragment"
+	else
+		kmake -s olddefconfig
+	fi
+	local c
+	for c in CONFIG_SWIOTLB_ZEROCOPY_TX=y CONFIG_ZCTX_BENCH=m CONFIG_DEBUG_FS=y; do
+		grep -qx "$c" "$KOUT/.config" ||
+			warn "$c is not in $KOUT/.config (the tree may lack the feature)"
+	done
+	grep -qx CONFIG_ZCTX_BENCH=m "$KOUT/.config" ||
+		die "CONFIG_ZCTX_BENCH=m is not possible in $TREE"
+	log "bench: building bzImage + modules in $KOUT (ccache; first build takes 5-10 min)"
+	kmake -j"$(nproc)" bzImage modules > "$KOUT/build.log" 2>&1 ||
+		{ tail -n 40 "$KOUT/build.log" >&2; die "kernel build failed: $KOUT/build.log"; }
+	grep -E 'warning:|error:' "$KOUT/build.log" | grep zctx_bench >&2 || true
+}
+
+# Plans for the guest's init (tools/zctx/guest/init).
+write_plans() {
+	local dir=$1 secs=$2 pct=$3 msg q s p
+	mkdir -p "$dir"
+	{
+		echo "# greedy sweep: zerocopy off/on x queues x senders x msg size"
+		for p in 0 "$pct"; do
+			echo "percent $p"
+			for msg in 1448 65536; do
+				for q in 1 2 4; do
+					for s in 1 2 4; do
+						echo "greedy label=sweep queues=$q senders=$s msg_size=$msg seconds=$secs"
+					done
+				done
+			done
+		done
+		echo "# real sockets, same boot: kernel TCP, user send(), MSG_ZEROCOPY"
+		echo "tcp-setup"
+		for p in 0 "$pct"; do
+			echo "percent $p"
+			for s in 1 2; do
+				echo "tcp label=tcp queues=1 senders=$s msg_size=65536 seconds=$secs"
+			done
+			for s in 1 2; do
+				echo "user 1 -l user -n $s -s 65536 -t $secs"
+			done
+		done
+		echo "percent 0"
+		for s in 1 2; do
+			echo "user 1 -l user -z -n $s -s 65536 -t $secs"
+		done
+		echo "unload"
+	} > "$dir/main"
+	{
+		echo "# zerocopy_tx_percent sweep on a small pool (swiotlb=8192,force:"
+		echo "# 16 MiB); 4 senders with 4 MiB in flight each, like 4 TCP flows"
+		for p in 0 1 2 5 10 25 50 75 90; do
+			echo "percent $p"
+			echo "greedy label=pct queues=1 senders=4 msg_size=65536 inflight_kb=4096 seconds=$secs"
+		done
+	} > "$dir/small"
+	{
+		echo "# bench-smoke: accounting with zerocopy off and on"
+		for p in 0 "$pct"; do
+			echo "percent $p"
+			echo "greedy label=smoke queues=1 senders=2 msg_size=65536 seconds=$secs"
+		done
+		echo "tcp-setup"
+		for p in 0 "$pct"; do
+			echo "percent $p"
+			echo "tcp label=smoke queues=1 senders=1 msg_size=65536 seconds=$secs"
+		done
+		echo "unload"
+	} > "$dir/smoke"
+}
+
+bench_build_initramfs() {
+	local secs=$1 pct=$2 st=$KOUT/initramfs
+	rm -rf "$st"
+	mkdir -p "$st"/{bin,sbin,proc,sys,dev,tmp,plans,lib/modules}
+	cp /bin/busybox "$st/bin/busybox"
+	file -L "$st/bin/busybox" 2>/dev/null | grep -q 'statically linked' ||
+		ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
+		warn "/bin/busybox may not be static (install busybox-static)"
+	install -m 0755 "$GUEST/init" "$st/init"
+	gcc -static -O2 -Wall -o "$st/bin/zctx_send" "$GUEST/zctx_send.c" ||
+		die "cannot build the user-space sender (gcc -static)"
+	kmake -s modules_install INSTALL_MOD_PATH="$st" INSTALL_MOD_STRIP=1 >/dev/null
+	write_plans "$st/plans" "$secs" "$pct"
+	(cd "$st" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$INITRD"
+	log "bench: initramfs $INITRD ($(du -h "$INITRD" | cut -f1))"
+}
+
+# bench_boot PLAN POOLARG LOG: boot, show progress, keep the serial log.
+bench_boot() {
+	local plan=$1 pool=$2 logf=$3 npts tmo cpu rc=0
+	npts=$(grep -cEv '^[[:space:]]*(#|$)' "$KOUT/initramfs/plans/$plan")
+	tmo=$(( npts * (${ZCTX_BENCH_SECONDS:-2} + 20) + 180 ))
+	if [ "$ACCEL" = kvm ]; then cpu=${ZCTX_QEMU_CPU:-host}; else cpu=${ZCTX_QEMU_CPU:-max}; fi
+	log "bench: boot '$plan' ($npts steps, $pool, accel=$ACCEL, -smp $VCPUS, timeout ${tmo}s)"
+	timeout -k 10 "$tmo" qemu-system-x86_64 -accel "$ACCEL" -cpu "$cpu" \
+		-smp "$VCPUS" -m 2048 -nographic -no-reboot -nic none \
+		-kernel "$KOUT/arch/x86/boot/bzImage" -initrd "$INITRD" \
+		-append "console=ttyS0 $pool quiet panic=-1 zctx.plan=$plan" \
+		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$logf" |
+		grep --line-buffered -E '^ZCTX_(PROGRESS|ERROR|KMSG|DONE)|Kernel panic|BUG:' |
+		sed -u 's/^ZCTX_/[zctx]   /' >&2 || rc=$?
+	grep -q '^ZCTX_DONE' "$logf" || { warn "boot '$plan': no ZCTX_DONE (timeout or crash)"; return 1; }
+	return $rc
+}
+
+# bench_results_csv OUT LOG...: ZCTX_RESULT lines -> CSV with a header
+# describing the machine.
+bench_results_csv() {
+	local out=$1; shift
+	local qver model base kver
+	qver=$(qemu-system-x86_64 --version | head -n 1)
+	model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+	base=$(sed -n 's/^package_version=//p' "$ZCTX_BUILD/base-info.txt" 2>/dev/null || true)
+	kver=$(sed -n 's/^ZCTX_INFO kernel=\([^ ]*\).*/\1/p' "$@" | head -n 1)
+	{
+		echo "# zctx benchmark results (tools/zctx/bench.sh), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "# base: $LINUX_PKG ${base:-unknown} (pinned $LINUX_PKG_VERSION); guest kernel: ${kver:-unknown}"
+		echo "# tree: $(git -C "$TREE" describe --always --dirty 2>/dev/null || echo '?'); repo: $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')"
+		echo "# qemu: $qver; accel: $ACCEL; cpu: ${ZCTX_QEMU_CPU:-default}; vcpus: $VCPUS; memory: 2048 MiB"
+		echo "# host: $model; $(nproc) cores; $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+		echo "# seconds per point: ${ZCTX_BENCH_SECONDS:-2}; zerocopy on = percent ${ZCTX_BENCH_PERCENT:-50}"
+		sed -n 's/^ZCTX_RESULT \(zctx_bench: \)\{0,1\}//p' "$@" | python3 -c '
+import sys
+rows = [dict(kv.split("=", 1) for kv in l.split() if "=" in kv) for l in sys.stdin]
+keys = []
+for r in rows:
+    keys += [k for k in r if k not in keys]
+print(",".join(keys))
+for r in rows:
+    print(",".join(r.get(k, "") for k in keys))
+'
+	} > "$out"
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# make bench: build a small bootable kernel with zctx_bench as a module,
+# an initramfs (busybox-static + the user-space sender), boot it under QEMU
+# and run the benchmark sweep, then write results/<UTC time>/ with
+# results.csv, the serial logs and the plots.
+#
+# Environment:
+#   ZCTX_BENCH_SECONDS  seconds per point (default 2)
+#   ZCTX_BENCH_PERCENT  zerocopy_tx_percent for "on" (default 50)
+#   ZCTX_BENCH_PLANS    boots to run: "main small" (default)
+#   ZCTX_VCPUS          guest vCPUs (default 2)
+#   ZCTX_ACCEL          tcg (default) or kvm
+#   ZCTX_QEMU_CPU       QEMU -cpu model (default max for tcg, host for kvm)
+#   ZCTX_TREE           use this kernel tree as is (skip deps and `make tree`)
+#   ZCTX_BENCH_KOUT     kernel build dir (default $ZCTX_BUILD/bench-kernel)
+#   ZCTX_RESULTS        results dir (default results/<UTC time>)
+. "$(dirname "$0")/lib.sh"
+
+SECS=${ZCTX_BENCH_SECONDS:-2}
+PCT=${ZCTX_BENCH_PERCENT:-50}
+PLANS=${ZCTX_BENCH_PLANS:-main small}
+VCPUS=${ZCTX_VCPUS:-2}
+ACCEL=${ZCTX_ACCEL:-tcg}
+STAMP_UTC=$(date -u +%Y%m%dT%H%M%SZ)
+OUTDIR=${ZCTX_RESULTS:-$REPO/results/$STAMP_UTC}
+T_ALL=$(now)
+
+# 1. Dependencies and the tree.
+if [ -n "${ZCTX_TREE:-}" ]; then
+	TREE=$(realpath "$ZCTX_TREE")
+	log "bench: using the tree $TREE as is (ZCTX_TREE)"
+else
+	"$REPO/tools/zctx/deps.sh"
+	"$REPO/tools/zctx/tree.sh"
+fi
+[ -f "$TREE/lib/zctx_bench.c" ] || die "$TREE/lib/zctx_bench.c missing: is the tree assembled?"
+
+# 2. Kernel + module + initramfs (shared with bench-smoke.sh).
+. "$REPO/tools/zctx/bench-lib.sh"
+T0=$(now)
+bench_build_kernel
+bench_build_initramfs "$SECS" "$PCT"
+T_BUILD=$(elapsed "$T0")
+
+# 3. Boot once per plan.
+mkdir -p "$OUTDIR"
+T0=$(now)
+for plan in $PLANS; do
+	case $plan in
+	small) pool="swiotlb=8192,force" ;;
+	*) pool="swiotlb=force" ;;
+	esac
+	bench_boot "$plan" "$pool" "$OUTDIR/serial-$plan.log" ||
+		warn "boot '$plan' did not finish cleanly; see $OUTDIR/serial-$plan.log"
+done
+T_RUN=$(elapsed "$T0")
+
+# 4. results.csv, plots, summary.
+bench_results_csv "$OUTDIR/results.csv" "$OUTDIR"/serial-*.log
+log "results: $OUTDIR/results.csv ($(grep -vc '^#' "$OUTDIR/results.csv") lines incl. header)"
+if command -v gnuplot >/dev/null; then
+	"$REPO/tools/plot/plot.sh" "$OUTDIR/results.csv" "$OUTDIR" ||
+		warn "plotting failed"
+else
+	warn "gnuplot not installed: no plots (make deps installs gnuplot-nox)"
+fi
+python3 "$REPO/tools/zctx/bench_summary.py" "$OUTDIR/results.csv" |
+	tee "$OUTDIR/summary.txt"
+log "timings: build $T_BUILD, guest runs $T_RUN, total $(elapsed "$T_ALL")"
+log "output: $OUTDIR"
