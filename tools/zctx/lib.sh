@@ -92,3 +92,19 @@ tree_manifest() {
 	echo "HEAD $(git -C "$TREE" rev-parse HEAD)"
 	tree_untracked | (cd "$TREE" && xargs -r -d '\n' sha256sum --)
 }
+
+# Refuse to throw away work: unexported edits, or a tree we did not create.
+check_tree_unchanged() {
+	[ -e "$TREE" ] || return 0
+	if [ "${ZCTX_FORCE:-0}" = 1 ]; then
+		warn "ZCTX_FORCE=1: discarding any changes in $TREE"; return 0
+	fi
+	[ -f "$MANIFEST" ] || die "$TREE was not assembled by 'make tree'." \
+		"Move it away, or run with ZCTX_FORCE=1 to discard it."
+	if ! git -C "$TREE" diff --quiet HEAD ||
+	   ! diff -u "$MANIFEST" <(tree_manifest) >&2; then
+		git -C "$TREE" diff --stat HEAD >&2
+		die "$TREE has changes that are not exported to the repo." \
+		    "Run 'make export' first (or ZCTX_FORCE=1 make tree to discard them)."
+	fi
+}

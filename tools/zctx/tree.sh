@@ -9,22 +9,6 @@ GIT_BASE=(env GIT_AUTHOR_NAME=zctx GIT_AUTHOR_EMAIL=zctx@localhost
 	  GIT_COMMITTER_NAME=zctx GIT_COMMITTER_EMAIL=zctx@localhost
 	  GIT_AUTHOR_DATE="$BASE_DATE" GIT_COMMITTER_DATE="$BASE_DATE")
 
-# Refuse to throw away work: unexported edits, or a tree we did not create.
-check_tree_unchanged() {
-	[ -e "$TREE" ] || return 0
-	if [ "${ZCTX_FORCE:-0}" = 1 ]; then
-		warn "ZCTX_FORCE=1: discarding any changes in $TREE"; return 0
-	fi
-	[ -f "$MANIFEST" ] || die "$TREE was not assembled by 'make tree'." \
-		"Move it away, or run with ZCTX_FORCE=1 to discard it."
-	if ! git -C "$TREE" diff --quiet HEAD ||
-	   ! diff -u "$MANIFEST" <(tree_manifest) >&2; then
-		git -C "$TREE" diff --stat HEAD >&2
-		die "$TREE has changes that are not exported to the repo." \
-		    "Run 'make export' first (or ZCTX_FORCE=1 make tree to discard them)."
-	fi
-}
-
 # 1. Base: extract the tarball once per tarball content.
 tar_sha=$(sha256sum "$TARBALL" 2>/dev/null | cut -d' ' -f1) ||
 	die "$TARBALL not found; run 'make deps'"

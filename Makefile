@@ -1,0 +1,48 @@
+# zctx: swiotlb zero-copy TX. Thin wrapper around tools/zctx/*.sh.
+include tools/zctx/base.env
+
+ZCTX_BUILD ?= $(CURDIR)/build
+export ZCTX_BUILD LINUX_PKG LINUX_PKG_VERSION
+
+Z := tools/zctx
+.DEFAULT_GOAL := help
+.PHONY: help deps tree export check check-debug bench series check-configs clean
+
+help:
+	@echo "zctx targets ($(LINUX_PKG) $(LINUX_PKG_VERSION), ZCTX_BUILD=$(ZCTX_BUILD)):"
+	@echo "  make check          deps + tree + KUnit suites of .kunitconfig under QEMU"
+	@echo "  make check-debug    same with $(Z)/kunitconfig.debug (KASAN/lockdep, strict log)"
+	@echo "  make bench          benchmark + plots"
+	@echo "  make deps           install the Debian packages (incl. pinned kernel source)"
+	@echo "  make tree           assemble \$$ZCTX_BUILD/linux = base + patches/ + overlay"
+	@echo "  make export         write edits made in \$$ZCTX_BUILD/linux back to patches/ + files"
+	@echo "  make series         build-test every prefix of the patch series"
+	@echo "  make check-configs  build-test kernel config variants"
+	@echo "  make clean          remove \$$ZCTX_BUILD"
+
+deps:
+	@$(Z)/deps.sh
+
+tree:
+	@$(Z)/tree.sh
+
+export:
+	@$(Z)/export.sh
+
+check:
+	@$(Z)/kunit.sh
+
+check-debug:
+	@if [ -f $(Z)/kunitconfig.debug ]; then $(Z)/kunit.sh $(Z)/kunitconfig.debug; \
+	else echo "$(Z)/kunitconfig.debug: not yet written"; exit 2; fi
+
+# Optional scripts: run them if they exist, otherwise say so and fail.
+bench series check-configs:
+	@s=$(Z)/$@.sh; \
+	if [ -f $$s ]; then exec bash $$s; \
+	else echo "make $@: not yet implemented ($$s missing)"; exit 2; fi
+
+# Refuses when the tree holds edits not exported yet (ZCTX_FORCE=1 overrides).
+clean:
+	@bash -c '. $(Z)/lib.sh && check_tree_unchanged'
+	rm -rf -- "$(ZCTX_BUILD)"
