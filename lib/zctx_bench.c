@@ -43,6 +43,7 @@
  *  results  every run as CSV, with a header
  *  rx       bytes and checksum errors seen by the TCP receivers
  *  memcpy_gbs  read to measure in-kernel memcpy bandwidth (GB/s)
+ *  flush    write to free received skbs whose free other CPUs deferred
  *
  * Nothing here is specific to a hypervisor: the numbers are meaningful on
  * any guest whose default swiotlb pool force-bounces (TDX, SEV, CCA, or
@@ -477,11 +478,20 @@ static netdev_tx_t zctx_xmit(struct sk_buff *skb, struct net_device *ndev)
 	struct skb_shared_info *sh = skb_shinfo(skb);
 	struct zctx_desc *d;
 	unsigned int i;
+	bool full;
 
 	if (unlikely(READ_ONCE(q->count) >= zp->ring_size)) {
-		netif_tx_stop_queue(txq);
-		q->busy++;
-		return NETDEV_TX_BUSY;
+		/* Not expected: the queue stops when the ring fills up. */
+		spin_lock(&q->lock);
+		full = q->count >= zp->ring_size;
+		if (full)
+			netif_tx_stop_queue(txq);
+		spin_unlock(&q->lock);
+		if (full) {
+			q->busy++;
+			napi_schedule(&q->napi);
+			return NETDEV_TX_BUSY;
+		}
 	}
 	/* The slot at head is ours until it is published below. */
 	d = &q->ring[q->head];
@@ -662,7 +672,7 @@ static void zctx_setup(struct net_device *ndev)
 	ndev->mtu = ETH_DATA_LEN;
 	ndev->min_mtu = 68;
 	ndev->max_mtu = 65535;
-	ndev->tx_queue_len = DEFAULT_TX_QUEUE_LEN;
+	ndev->tx_queue_len = 1000;	/* DEFAULT_TX_QUEUE_LEN */
 	ndev->flags = IFF_NOARP | IFF_POINTOPOINT;
 	ndev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
 			 NETIF_F_RXCSUM | NETIF_F_GSO_SOFTWARE;
@@ -722,7 +732,7 @@ static struct {
 	/* TCP listener and receivers */
 	struct socket *lsock;
 	struct task_struct *acceptor;
-	struct mutex rx_lock;
+	struct mutex rx_lock;		/* protects rxs */
 	struct list_head rxs;
 	atomic64_t rx_bytes;
 	atomic64_t rx_csum_errors;
@@ -1079,6 +1089,7 @@ static int zctx_tcp_connect(struct zctx_sender *s)
 			       &s->sock);
 	if (ret)
 		return ret;
+	s->sock->sk->sk_sndtimeo = 5 * HZ;
 	ret = kernel_connect(s->sock, (struct sockaddr *)&sin, sizeof(sin), 0);
 	if (ret) {
 		pr_err("mode=tcp: connecting to 192.0.2.2:%u through %s failed (%d); does %s have 192.0.2.1/24 and is it up?\n",
@@ -1361,12 +1372,36 @@ static u64 zctx_sent_total(struct zctx_run *run)
 	return sum;
 }
 
+static void zctx_kick_cpu(void *napi)
+{
+	napi_schedule(napi);
+}
+
+/*
+ * A received skb freed on another CPU than the one that allocated it is
+ * queued for that CPU (skb_attempt_defer_free()) and freed when it next
+ * runs its NET_RX softirq, which an idle CPU may not do for a long time.
+ * Schedule a NAPI poll on every CPU so that its deferred skbs, and any
+ * lent pages they hold, are freed.
+ */
+static void zctx_flush_deferred(void)
+{
+	struct zctx_priv *zp = netdev_priv(zctx.ndev);
+	int cpu;
+
+	if (!(zctx.ndev->flags & IFF_UP))
+		return;
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, zctx_kick_cpu,
+					 &zp->q[ZCTX_MAX_QUEUES - 1].napi, 1);
+}
+
 static bool zctx_zc_used_is(unsigned long used)
 {
 	struct swiotlb_zc_stats st;
 
 	zctx_get_stats(&st);
-	return st.used == used;
+	return st.used <= used;
 }
 
 /* Poll @cond(@run or @arg) every 5 ms for up to @ms; return its value. */
@@ -1379,7 +1414,7 @@ static bool zctx_wait_for(bool (*cond)(struct zctx_run *run,
 	bool ok;
 
 	while (!(ok = cond(run, arg)) && time_before(jiffies, end))
-		msleep(5);
+		usleep_range(5000, 6000);
 	return ok;
 }
 
@@ -1395,7 +1430,10 @@ static bool zctx_cond_inflight_zero(struct zctx_run *run, unsigned long arg)
 
 static bool zctx_cond_balanced(struct zctx_run *run, unsigned long used)
 {
-	return zctx_zc_used_is(used);
+	if (zctx_zc_used_is(used))
+		return true;
+	zctx_flush_deferred();
+	return false;
 }
 
 static void zctx_record(char v[F_NR][40])
@@ -1471,6 +1509,9 @@ static int zctx_run(const struct zctx_params *p)
 
 	mbs = zctx_memcpy_mbs(p->memcpy_ms);
 
+	/* Earlier runs' deferred skbs must not come back during this one. */
+	zctx_flush_deferred();
+	msleep(20);
 	zctx_snapshot(&a);
 	used0 = a.st.used;
 	ret = zctx_start_senders(run);
@@ -1507,7 +1548,14 @@ out_stop:
 				kernel_sock_shutdown(run->s[i].sock, SHUT_WR);
 		zctx_wait_for(zctx_cond_rx_done, run, 0, 5000);
 	}
-	zctx_wait_for(zctx_cond_inflight_zero, run, 0, 5000);
+	if (!zctx_wait_for(zctx_cond_inflight_zero, run, 0, 5000)) {
+		/* skbs still point at the senders: leak them, never free. */
+		pr_err("run %u: skbs still in flight 5 s after the run; leaking the senders\n",
+		       zctx.runs + 1);
+		run->s = NULL;
+		ret = -EBUSY;
+		goto out_free;
+	}
 	for (i = 0; i < p->senders; i++) {
 		copied += run->s[i].copied;
 		drops += run->s[i].drops;
@@ -1646,6 +1694,19 @@ static int zctx_memcpy_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zctx_memcpy);
+
+static ssize_t zctx_flush_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	zctx_flush_deferred();
+	return len;
+}
+
+static const struct file_operations zctx_flush_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = zctx_flush_write,
+};
 
 static int zctx_params_show(struct seq_file *m, void *unused)
 {
@@ -1881,6 +1942,7 @@ static int __init zctx_init(void)
 	debugfs_create_file("rx", 0400, zctx.dir, NULL, &zctx_rx_fops);
 	debugfs_create_file("memcpy_gbs", 0400, zctx.dir, NULL,
 			    &zctx_memcpy_fops);
+	debugfs_create_file("flush", 0200, zctx.dir, NULL, &zctx_flush_fops);
 
 	mutex_lock(&zctx.lock);
 	ret = zctx_run(p);

@@ -301,11 +301,19 @@ int main(int argc, char **argv)
 		waitpid(pids[i], NULL, 0);
 	/* Lent pages come back when the sockets are gone. */
 	for (i = 0; i < 200; i++) {
-		if (rd_ull(SWIOTLB "io_tlb_zc_used") == a.zc_used)
+		FILE *fl;
+
+		if (rd_ull(SWIOTLB "io_tlb_zc_used") <= a.zc_used)
 			break;
+		/* Free received skbs whose free was deferred to an idle CPU. */
+		fl = fopen(BENCH "flush", "w");
+		if (fl) {
+			fputs("1\n", fl);
+			fclose(fl);
+		}
 		usleep(10000);
 	}
-	balanced = rd_ull(SWIOTLB "io_tlb_zc_used") == a.zc_used;
+	balanced = rd_ull(SWIOTLB "io_tlb_zc_used") <= a.zc_used;
 	snapshot(&b);
 	payload = b.rx_bytes - a.rx_bytes;
 	bounced = b.bounced - a.bounced;
