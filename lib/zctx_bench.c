@@ -946,6 +946,8 @@ static int zctx_rx_thread(void *data)
 		}
 		release_sock(sk);
 	}
+	/* Answer the sender's FIN, so that it knows everything arrived. */
+	kernel_sock_shutdown(rx->sock, SHUT_WR);
 	WRITE_ONCE(rx->done, true);
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ / 100);

@@ -2,7 +2,7 @@
 """Turn a zctx results CSV into the small data files the .gp scripts plot.
 
 usage: prep.py results.csv datadir
-Rows are averaged per configuration; a missing value is written as '?'.
+Rows are reduced to their median per configuration; a missing value is written as '?'.
 """
 import csv
 import os
@@ -21,7 +21,7 @@ def num(r, k):
 def mean(rows, k):
     v = [num(r, k) for r in rows]
     v = [x for x in v if x == x]
-    return statistics.mean(v) if v else float("nan")
+    return statistics.median(v) if v else float("nan")
 
 
 def f(v):

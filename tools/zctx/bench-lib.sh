@@ -46,7 +46,7 @@ bench_build_kernel() {
 
 # Plans for the guest's init (tools/zctx/guest/init).
 write_plans() {
-	local dir=$1 secs=$2 pct=$3 msg q s p
+	local dir=$1 secs=$2 pct=$3 msg q s p r rep=${ZCTX_BENCH_REPEAT:-1}
 	mkdir -p "$dir"
 	{
 		echo "# greedy sweep: zerocopy off/on x queues x senders x msg size"
@@ -55,7 +55,9 @@ write_plans() {
 			for msg in 1448 65536; do
 				for q in 1 2 4; do
 					for s in 1 2 4; do
-						echo "greedy label=sweep queues=$q senders=$s msg_size=$msg seconds=$secs"
+						for r in $(seq "$rep"); do
+							echo "greedy label=sweep queues=$q senders=$s msg_size=$msg seconds=$secs"
+						done
 					done
 				done
 			done
@@ -65,15 +67,17 @@ write_plans() {
 		for p in 0 "$pct"; do
 			echo "percent $p"
 			for s in 1 2; do
-				echo "tcp label=tcp queues=1 senders=$s msg_size=65536 seconds=$secs"
-			done
-			for s in 1 2; do
-				echo "user 1 -l user -n $s -s 65536 -t $secs"
+				for r in $(seq "$rep"); do
+					echo "tcp label=tcp queues=1 senders=$s msg_size=65536 seconds=$secs"
+					echo "user 1 -l user -n $s -s 65536 -t $secs"
+				done
 			done
 		done
 		echo "percent 0"
 		for s in 1 2; do
-			echo "user 1 -l user -z -n $s -s 65536 -t $secs"
+			for r in $(seq "$rep"); do
+				echo "user 1 -l user -z -n $s -s 65536 -t $secs"
+			done
 		done
 		echo "unload"
 	} > "$dir/main"
@@ -97,6 +101,10 @@ write_plans() {
 			echo "tcp label=smoke queues=1 senders=1 msg_size=65536 seconds=$secs"
 		done
 		echo "unload"
+		echo "expect-einval senders senders=0"
+		echo "expect-einval queues queues=17"
+		echo "expect-einval msg_size msg_size=100000"
+		echo "expect-einval mode mode=tcp"
 	} > "$dir/smoke"
 }
 
@@ -143,7 +151,7 @@ bench_results_csv() {
 	qver=$(qemu-system-x86_64 --version | head -n 1)
 	model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 	base=$(sed -n 's/^package_version=//p' "$ZCTX_BUILD/base-info.txt" 2>/dev/null || true)
-	kver=$(sed -n 's/^ZCTX_INFO kernel=\([^ ]*\).*/\1/p' "$@" | head -n 1)
+	kver=$(sed -n 's/.*ZCTX_INFO kernel=\([^ ]*\).*/\1/p' "$@" | head -n 1)
 	{
 		echo "# zctx benchmark results (tools/zctx/bench.sh), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "# base: $LINUX_PKG ${base:-unknown} (pinned $LINUX_PKG_VERSION); guest kernel: ${kver:-unknown}"

@@ -3,7 +3,8 @@
 # the module briefly with zero-copy off and on (greedy senders and kernel
 # TCP), then assert the accounting, not the speed: copies per byte > 1.9
 # off and < 1.1 on, no checksum errors, the pool balanced after each run.
-# Last line: "N passed, N failed". Same environment as bench.sh
+# Loading with bad parameters must fail with one message naming the
+# parameter. Last line: "N passed, N failed". Same environment as bench.sh
 # (ZCTX_TREE, ZCTX_BENCH_KOUT, ZCTX_VCPUS, ZCTX_ACCEL); ZCTX_BENCH_SECONDS
 # defaults to 1 here.
 . "$(dirname "$0")/lib.sh"
@@ -32,5 +33,5 @@ log "smoke: build $t_build, boot+runs $t_run, total $(elapsed "$T_ALL"); log $OU
 gerr=$(grep -cE '^ZCTX_(ERROR|KMSG)|Kernel panic' "$OUT/serial.log" || true)
 grep -E '^ZCTX_(ERROR|KMSG)|Kernel panic' "$OUT/serial.log" >&2 || true
 python3 "$REPO/tools/zctx/bench_summary.py" --smoke --guest-errors "$gerr" \
-	"$OUT/results.csv" || rc=1
+	--log "$OUT/serial.log" "$OUT/results.csv" || rc=1
 exit $rc

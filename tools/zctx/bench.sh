@@ -7,6 +7,7 @@
 # Environment:
 #   ZCTX_BENCH_SECONDS  seconds per point (default 2)
 #   ZCTX_BENCH_PERCENT  zerocopy_tx_percent for "on" (default 50)
+#   ZCTX_BENCH_REPEAT   runs per sweep point (default 1); plots use medians
 #   ZCTX_BENCH_PLANS    boots to run: "main small" (default)
 #   ZCTX_VCPUS          guest vCPUs (default 2)
 #   ZCTX_ACCEL          tcg (default) or kvm

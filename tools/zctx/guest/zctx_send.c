@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -203,6 +204,11 @@ static int child(int id, int zc, double secs, size_t msg, int port, int out)
 	}
 	shutdown(fd, SHUT_WR);
 	/* Wait for the receiver's FIN, so everything sent was received. */
+	{
+		struct timeval tv = { .tv_sec = 10 };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	while (recv(fd, line, sizeof(line), 0) > 0)
 		;
 	if (zc) {
