@@ -30,7 +30,7 @@ export:
 	@$(Z)/export.sh
 
 check:
-	@$(Z)/kunit.sh
+	@$(Z)/check.sh
 
 check-debug:
 	@if [ -f $(Z)/kunitconfig.debug ]; then $(Z)/kunit.sh $(Z)/kunitconfig.debug; \

@@ -103,6 +103,28 @@ struct io_tlb_mem *sk_page_frag_zc_mem(const struct sock *sk)
 
 	if (!swiotlb_zc_enabled())
 		return NULL;
+	rcu_read_lock();
+	mem = sk_dst_page_frag_zc_mem(sk, __sk_dst_get(sk));
+	rcu_read_unlock();
+	return mem;
+}
+EXPORT_SYMBOL_GPL(sk_page_frag_zc_mem);
+
+/**
+ * sk_dst_page_frag_zc_mem() - swiotlb allocator for payload on a given route
+ * @sk:		Socket about to copy user data into a page_frag.
+ * @dst:	Route this payload takes. For datagram sockets that is the
+ *		cork's route, which is not the cached one when a connected
+ *		socket sends elsewhere with sendto().
+ *
+ * Context: Socket lock held, or under rcu_read_lock(); a reference on @dst.
+ * Return: the allocator to lend from, or %NULL for ordinary pages.
+ */
+struct io_tlb_mem *sk_dst_page_frag_zc_mem(const struct sock *sk,
+					   const struct dst_entry *dst)
+{
+	if (!swiotlb_zc_enabled())
+		return NULL;
 	if (!sk_fullsock(sk) ||
 	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
 		return NULL;
@@ -111,10 +133,6 @@ struct io_tlb_mem *sk_page_frag_zc_mem(const struct sock *sk)
 	if ((uintptr_t)rcu_access_pointer(sk->sk_user_data) &
 	    SK_USER_DATA_PSOCK)
 		return NULL;
-
-	rcu_read_lock();
-	mem = dst_zc_mem(__sk_dst_get(sk));
-	rcu_read_unlock();
-	return mem;
+	return dst_zc_mem(dst);
 }
-EXPORT_SYMBOL_GPL(sk_page_frag_zc_mem);
+EXPORT_SYMBOL_GPL(sk_dst_page_frag_zc_mem);

@@ -1,0 +1,1718 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for swiotlb zero-copy transmit pages.
+ *
+ * Every test gets its own force-bouncing allocator, made by
+ * swiotlb_zc_test_mem_create(), and a DMA device that bounces through it,
+ * so neither the default swiotlb pool nor the boot command line matter.
+ * The exit hook gives back whatever a failed test left behind, checks that
+ * every lent page and every slot came back, and restores
+ * zerocopy_tx_percent.
+ */
+
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/page-flags.h>
+#include <linux/page_ref.h>
+#include <linux/pagevec.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/swiotlb.h>
+#include <linux/timer.h>
+
+#define ZC_NSLABS		1024	/* 2 MiB, eight IO TLB segments */
+#define ZC_NAREAS		2
+#define ZC_MAX_ORDER		4
+#define ZC_MAX_HELD		ZC_NSLABS
+#define ZC_MAX_MAPS		(2 * ZC_NSLABS)
+#define ZC_SEG_BYTES		(IO_TLB_SEGSIZE * IO_TLB_SIZE)
+#define ZC_FRAG_BIAS		2
+
+#define ZC_STRESS_NSLABS	128	/* one segment: slots are reused at once */
+#define ZC_STRESS_WORKERS	3
+#define ZC_STRESS_ITERS		2000
+#define ZC_STRESS_MSECS		300
+#define ZC_STRESS_HOLD		6
+#define ZC_STRESS_MAX_ORDER	3
+#define ZC_STRESS_TAG_BYTES	64
+
+struct zc_map {
+	struct device *dev;
+	dma_addr_t addr;
+	size_t size;
+};
+
+struct zc_ctx {
+	struct io_tlb_mem *mem;
+	struct device *dev;
+	struct io_tlb_mem *other;	/* second allocator, made on demand */
+	struct device *other_dev;
+	struct device *default_dev;	/* uses the default allocator */
+	struct swiotlb_zc_stats start;
+	struct swiotlb_zc_stats other_start;
+	unsigned int saved_percent;
+	struct page **held;		/* lent pages not yet given back */
+	unsigned int nheld;
+	struct zc_map *maps;		/* streaming mappings not yet unmapped */
+	unsigned int nmaps;
+	void *buf;			/* source of streaming mappings */
+};
+
+/* Is @page, or the compound page it is part of, of type swiotlb? */
+static bool zc_typed(struct page *page)
+{
+	return folio_test_swiotlb(page_folio(page));
+}
+
+static unsigned long zc_slots(unsigned int order)
+{
+	return (PAGE_SIZE << order) / IO_TLB_SIZE;
+}
+
+static unsigned long zc_pool_slot(struct io_tlb_mem *mem, phys_addr_t phys)
+{
+	return (phys - mem->defpool.start) >> IO_TLB_SHIFT;
+}
+
+static bool zc_in_pool(struct io_tlb_mem *mem, phys_addr_t phys, size_t size)
+{
+	return phys >= mem->defpool.start && phys + size <= mem->defpool.end;
+}
+
+/* Slots in use as counted for debugfs (io_tlb_used). */
+static long zc_total_used(struct io_tlb_mem *mem)
+{
+#ifdef CONFIG_DEBUG_FS
+	return atomic_long_read(&mem->total_used);
+#else
+	struct swiotlb_zc_stats st;
+
+	swiotlb_zc_get_stats(mem, &st);
+	return st.pool_used;
+#endif
+}
+
+static void zc_set_percent(struct kunit *test, unsigned int percent)
+{
+	char val[16];
+
+	snprintf(val, sizeof(val), "%u", percent);
+	KUNIT_ASSERT_EQ(test, swiotlb_zc_param_set(val), 0);
+	KUNIT_ASSERT_EQ(test, swiotlb_zc_tx_percent(), percent);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(zc_put_page_action, put_page, struct page *);
+
+/* An ordinary page, freed when the test ends. */
+static struct page *zc_alloc_normal(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							zc_put_page_action,
+							page), 0);
+	return page;
+}
+
+static void zc_dev_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+/*
+ * A device without DMA ops that bounces everything through @mem, or that
+ * keeps the default allocator if @mem is %NULL.
+ */
+static struct device *zc_dev_create(const char *name, struct io_tlb_mem *mem)
+{
+	struct device *dev;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return NULL;
+	device_initialize(dev);
+	dev->release = zc_dev_release;
+	if (dev_set_name(dev, "%s", name) ||
+	    dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64))) {
+		put_device(dev);
+		return NULL;
+	}
+	if (mem)
+		dev->dma_io_tlb_mem = mem;
+	return dev;
+}
+
+/* Mappings must reach dma-direct, and so swiotlb_map(). */
+static void zc_require_direct(struct kunit *test, struct device *dev)
+{
+	if (get_dma_ops(dev) || !is_swiotlb_force_bounce(dev))
+		kunit_skip(test, "test device does not bounce through dma-direct");
+}
+
+/* The second allocator and its device, for tests that need two pools. */
+static void zc_make_other(struct kunit *test, unsigned long nslabs,
+			  unsigned int nareas)
+{
+	struct zc_ctx *ctx = test->priv;
+
+	if (ctx->other)
+		return;
+	ctx->other = swiotlb_zc_test_mem_create(nslabs, nareas);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->other);
+	swiotlb_zc_get_stats(ctx->other, &ctx->other_start);
+	ctx->other_dev = zc_dev_create("swiotlb-zc-test-b", ctx->other);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->other_dev);
+}
+
+/* Lend a page and remember it, so that a failed test does not leak it. */
+static struct page *zc_hold(struct kunit *test, unsigned int order, gfp_t gfp)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct page *page;
+
+	KUNIT_ASSERT_LT(test, ctx->nheld, ZC_MAX_HELD);
+	page = swiotlb_zc_alloc_pages(ctx->mem, gfp, order);
+	if (page)
+		ctx->held[ctx->nheld++] = page;
+	return page;
+}
+
+static unsigned int zc_hold_many(struct kunit *test, unsigned int order,
+				 unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (n < max && zc_hold(test, order, GFP_KERNEL))
+		n++;
+	return n;
+}
+
+/* The test frees @page itself from now on. */
+static void zc_forget(struct zc_ctx *ctx, struct page *page)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nheld; i++) {
+		if (ctx->held[i] == page) {
+			ctx->held[i] = ctx->held[--ctx->nheld];
+			return;
+		}
+	}
+}
+
+/* put_page() every held page after the first @keep. */
+static void zc_put_held(struct zc_ctx *ctx, unsigned int keep)
+{
+	while (ctx->nheld > keep)
+		put_page(ctx->held[--ctx->nheld]);
+}
+
+/* An ordinary streaming mapping of @size bytes, through @dev's pool. */
+static int zc_map(struct kunit *test, struct device *dev, size_t size)
+{
+	struct zc_ctx *ctx = test->priv;
+	dma_addr_t addr;
+
+	if (ctx->nmaps >= ZC_MAX_MAPS)
+		return -ENOSPC;
+	addr = dma_map_single_attrs(dev, ctx->buf, size, DMA_TO_DEVICE,
+				    DMA_ATTR_NO_WARN);
+	if (dma_mapping_error(dev, addr))
+		return -ENOMEM;
+	ctx->maps[ctx->nmaps].dev = dev;
+	ctx->maps[ctx->nmaps].addr = addr;
+	ctx->maps[ctx->nmaps].size = size;
+	ctx->nmaps++;
+	return 0;
+}
+
+static unsigned int zc_map_until_full(struct kunit *test, struct device *dev,
+				      size_t size)
+{
+	unsigned int n = 0;
+
+	while (!zc_map(test, dev, size))
+		n++;
+	return n;
+}
+
+static void zc_unmap(struct zc_ctx *ctx, unsigned int i)
+{
+	struct zc_map *m = &ctx->maps[i];
+
+	dma_unmap_single(m->dev, m->addr, m->size, DMA_TO_DEVICE);
+	*m = ctx->maps[--ctx->nmaps];
+}
+
+static void zc_unmap_all(struct zc_ctx *ctx)
+{
+	while (ctx->nmaps)
+		zc_unmap(ctx, ctx->nmaps - 1);
+}
+
+static void zc_expect_fallback(struct kunit *test,
+			       const struct swiotlb_zc_stats *before,
+			       const struct swiotlb_zc_stats *after,
+			       int reason)
+{
+	int i;
+
+	for (i = 0; i < SWIOTLB_ZC_FB_NR; i++)
+		KUNIT_EXPECT_EQ_MSG(test, after->fallback[i],
+				    before->fallback[i] + (i == reason),
+				    "fallback reason %d", i);
+}
+
+/* @page is lent from @mem, with @order, and nobody else holds it. */
+static void zc_expect_lent(struct kunit *test, struct io_tlb_mem *mem,
+			   struct page *page, unsigned int order)
+{
+	phys_addr_t phys = page_to_phys(page);
+	unsigned long i;
+
+	KUNIT_EXPECT_TRUE(test, zc_typed(page));
+	KUNIT_EXPECT_FALSE(test, PageBuddy(page));
+	KUNIT_EXPECT_EQ(test, page_private(page), (unsigned long)mem);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_EQ(test, compound_order(page), order);
+	KUNIT_EXPECT_EQ(test, !!PageHead(page), order > 0);
+	KUNIT_EXPECT_EQ(test, phys & ((PAGE_SIZE << order) - 1), 0);
+	KUNIT_EXPECT_TRUE(test, zc_in_pool(mem, phys, PAGE_SIZE << order));
+	for (i = 1; i < (1UL << order); i++)
+		KUNIT_EXPECT_PTR_EQ(test, compound_head(page + i), page);
+}
+
+/*
+ * The slots of @page are back with @mem, in the state swiotlb keeps them:
+ * no type, no compound page, no stray mapping or flags, and the reference
+ * counts of the pool's pages: one on every page of a memblock pool, one
+ * on the first page of a late pool and zero elsewhere. Anything else would
+ * also make the buddy allocator complain when a test pool is freed.
+ */
+static void zc_expect_returned(struct kunit *test, struct io_tlb_mem *mem,
+			       struct page *page, unsigned int order)
+{
+	bool late = mem->defpool.late_alloc;
+	unsigned long check = PAGE_FLAGS_CHECK_AT_FREE;
+	unsigned long i;
+
+	/* memblock pages are reserved, and stay so. */
+	if (!late)
+		check &= ~BIT(PG_reserved);
+
+	KUNIT_EXPECT_FALSE(test, zc_typed(page));
+	KUNIT_EXPECT_EQ(test, page_private(page), 0);
+	if (order)
+		KUNIT_EXPECT_EQ(test, page[1].flags & PAGE_FLAGS_SECOND, 0);
+	for (i = 0; i < (1UL << order); i++) {
+		struct page *p = page + i;
+		int ref = !late || page_to_phys(p) == mem->defpool.start;
+
+		KUNIT_EXPECT_FALSE(test, PageBuddy(p));
+		KUNIT_EXPECT_FALSE(test, PageCompound(p));
+		KUNIT_EXPECT_EQ(test, page_ref_count(p), ref);
+		KUNIT_EXPECT_EQ(test, atomic_read(&p->_mapcount), -1);
+		KUNIT_EXPECT_NULL(test, p->mapping);
+		KUNIT_EXPECT_EQ(test, p->flags & check, 0);
+	}
+}
+
+/* The ways the kernel drops a page reference, all of which can free it. */
+enum zc_free_path {
+	ZC_PUT_PAGE,
+	ZC_FOLIO_PUT,
+	ZC_FREE_PAGES_PAGE,
+	ZC_FREE_PAGES_ADDR,
+	ZC_RELEASE_PAGES,
+	ZC_FOLIOS_PUT,
+	ZC_FRAG_DRAIN,
+	ZC_NR_FREE_PATHS
+};
+
+static const char * const zc_free_path_names[ZC_NR_FREE_PATHS] = {
+	[ZC_PUT_PAGE] = "put_page",
+	[ZC_FOLIO_PUT] = "folio_put",
+	[ZC_FREE_PAGES_PAGE] = "__free_pages",
+	[ZC_FREE_PAGES_ADDR] = "free_pages",
+	[ZC_RELEASE_PAGES] = "release_pages",
+	[ZC_FOLIOS_PUT] = "folios_put",
+	[ZC_FRAG_DRAIN] = "__page_frag_cache_drain",
+};
+
+/*
+ * Drop references to @page through @path: one, or @frag_refs for
+ * __page_frag_cache_drain().
+ */
+static void zc_put(struct page *page, unsigned int order,
+		   enum zc_free_path path, unsigned int frag_refs)
+{
+	struct folio_batch fbatch;
+
+	switch (path) {
+	case ZC_PUT_PAGE:
+		put_page(page);
+		break;
+	case ZC_FOLIO_PUT:
+		folio_put(page_folio(page));
+		break;
+	case ZC_FREE_PAGES_PAGE:
+		__free_pages(page, order);
+		break;
+	case ZC_FREE_PAGES_ADDR:
+		free_pages((unsigned long)page_address(page), order);
+		break;
+	case ZC_RELEASE_PAGES:
+		release_pages(&page, 1);
+		break;
+	case ZC_FOLIOS_PUT:
+		folio_batch_init(&fbatch);
+		folio_batch_add(&fbatch, page_folio(page));
+		folios_put(&fbatch);
+		break;
+	case ZC_FRAG_DRAIN:
+		__page_frag_cache_drain(page, frag_refs);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Each lent page moves every slot counter by exactly its slots, and the
+ * high-water mark follows. An order-0 page is lent first, so that a page
+ * of a higher order lands where only natural alignment puts it.
+ */
+static void zc_test_slot_accounting(struct kunit *test)
+{
+	const unsigned int *order = test->param_value;
+	unsigned long n = zc_slots(*order);
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct page *spacer, *a, *b;
+	long used0;
+
+	zc_set_percent(test, 90);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_EQ(test, s0.nslabs, ZC_NSLABS);
+	KUNIT_EXPECT_EQ(test, s0.used, 0);
+	KUNIT_EXPECT_EQ(test, s0.hiwater, 0);
+	KUNIT_EXPECT_EQ(test, s0.pool_used, 0);
+	KUNIT_EXPECT_EQ(test, zc_total_used(ctx->mem), 0);
+
+	spacer = zc_hold(test, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, spacer);
+	zc_expect_lent(test, ctx->mem, spacer, 0);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	used0 = zc_total_used(ctx->mem);
+	KUNIT_EXPECT_EQ(test, s0.used, zc_slots(0));
+	KUNIT_EXPECT_EQ(test, s0.hiwater, zc_slots(0));
+	KUNIT_EXPECT_EQ(test, s0.pool_used, zc_slots(0));
+	KUNIT_EXPECT_EQ(test, used0, zc_slots(0));
+
+	a = zc_hold(test, *order, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	zc_expect_lent(test, ctx->mem, a, *order);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used + n);
+	KUNIT_EXPECT_EQ(test, st.hiwater, s0.used + n);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used + n);
+	KUNIT_EXPECT_EQ(test, st.allocs, s0.allocs + 1);
+	KUNIT_EXPECT_EQ(test, st.frees, s0.frees);
+	KUNIT_EXPECT_EQ(test, zc_total_used(ctx->mem), used0 + n);
+	zc_expect_fallback(test, &s0, &st, -1);
+
+	b = zc_hold(test, *order, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	zc_expect_lent(test, ctx->mem, b, *order);
+	/* Two lent pages never share a slot. */
+	KUNIT_EXPECT_TRUE(test, page_to_phys(a) + (PAGE_SIZE << *order) <=
+				page_to_phys(b) ||
+				page_to_phys(b) + (PAGE_SIZE << *order) <=
+				page_to_phys(a));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used + 2 * n);
+	KUNIT_EXPECT_EQ(test, st.hiwater, s0.used + 2 * n);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used + 2 * n);
+	KUNIT_EXPECT_EQ(test, zc_total_used(ctx->mem), used0 + 2 * n);
+#ifdef CONFIG_DEBUG_FS
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ctx->mem->used_hiwater),
+			used0 + 2 * n);
+#endif
+
+	zc_forget(ctx, a);
+	put_page(a);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used + n);
+	KUNIT_EXPECT_EQ(test, st.hiwater, s0.used + 2 * n);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used + n);
+	KUNIT_EXPECT_EQ(test, st.frees, s0.frees + 1);
+	KUNIT_EXPECT_EQ(test, zc_total_used(ctx->mem), used0 + n);
+
+	zc_forget(ctx, b);
+	put_page(b);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.hiwater, s0.used + 2 * n);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.allocs, s0.allocs + 2);
+	KUNIT_EXPECT_EQ(test, st.frees, s0.frees + 2);
+	KUNIT_EXPECT_EQ(test, zc_total_used(ctx->mem), used0);
+	zc_expect_returned(test, ctx->mem, a, *order);
+	zc_expect_returned(test, ctx->mem, b, *order);
+
+	zc_forget(ctx, spacer);
+	put_page(spacer);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, 0);
+	KUNIT_EXPECT_EQ(test, st.pool_used, 0);
+	KUNIT_EXPECT_EQ(test, zc_total_used(ctx->mem), 0);
+}
+
+static const unsigned int zc_orders[] = { 0, 1, 2, 3 };
+
+static void zc_order_desc(const unsigned int *order, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "order %u", *order);
+}
+
+KUNIT_ARRAY_PARAM(zc_order, zc_orders, zc_order_desc);
+
+static void zc_test_gfp_zero(struct kunit *test)
+{
+	size_t size = PAGE_SIZE << 1;
+	struct zc_ctx *ctx = test->priv;
+	struct page *page;
+
+	zc_set_percent(test, 90);
+	/* Nothing is lent or mapped yet: scribble over the whole pool. */
+	memset(ctx->mem->defpool.vaddr, 0xa5, ZC_NSLABS << IO_TLB_SHIFT);
+
+	page = zc_hold(test, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_NULL(test, memchr_inv(page_address(page), 0xa5, size));
+
+	page = zc_hold(test, 1, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_NULL(test, memchr_inv(page_address(page), 0, size));
+}
+
+struct zc_free_param {
+	enum zc_free_path path;
+	unsigned int order;
+};
+
+static struct zc_free_param zc_free_params[ZC_NR_FREE_PATHS *
+					   (ZC_MAX_ORDER + 1)];
+
+/* Every free path with every order, 0 to ZC_MAX_ORDER. */
+static const void *zc_free_gen_params(const void *prev, char *desc)
+{
+	const struct zc_free_param *p = prev;
+	unsigned int i;
+
+	if (!p) {
+		for (i = 0; i < ARRAY_SIZE(zc_free_params); i++) {
+			zc_free_params[i].path = i / (ZC_MAX_ORDER + 1);
+			zc_free_params[i].order = i % (ZC_MAX_ORDER + 1);
+		}
+		p = zc_free_params;
+	} else if (++p == zc_free_params + ARRAY_SIZE(zc_free_params)) {
+		return NULL;
+	}
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s order %u",
+		 zc_free_path_names[p->path], p->order);
+	return p;
+}
+
+/*
+ * A lent page keeps its type and its slots while references remain, and
+ * goes back to its pool, not to the buddy allocator, when the last one is
+ * dropped, whichever way it is dropped. Order 4 is above
+ * PAGE_ALLOC_COSTLY_ORDER: it is freed through __free_pages_ok(), or
+ * free_one_page() for batches, rather than the per-CPU lists.
+ */
+static void zc_test_free_path(struct kunit *test)
+{
+	const struct zc_free_param *p = test->param_value;
+	bool frag = p->path == ZC_FRAG_DRAIN;
+	unsigned long n = zc_slots(p->order);
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct page *page;
+	long used0;
+
+	zc_set_percent(test, 90);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	used0 = zc_total_used(ctx->mem);
+	page = zc_hold(test, p->order, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	zc_expect_lent(test, ctx->mem, page, p->order);
+
+	/* Extra references, as the stack takes one per skb fragment. */
+	if (frag)
+		page_ref_add(page, 2 * ZC_FRAG_BIAS - 1);
+	else
+		get_page(page);
+	zc_forget(ctx, page);
+
+	zc_put(page, p->order, p->path, ZC_FRAG_BIAS);
+	KUNIT_EXPECT_TRUE(test, zc_typed(page));
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), frag ? ZC_FRAG_BIAS : 1);
+	KUNIT_EXPECT_EQ(test, compound_order(page), p->order);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used + n);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used + n);
+	KUNIT_EXPECT_EQ(test, st.frees, s0.frees);
+
+	zc_put(page, p->order, p->path, ZC_FRAG_BIAS);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.allocs, s0.allocs + 1);
+	KUNIT_EXPECT_EQ(test, st.frees, s0.frees + 1);
+	KUNIT_EXPECT_EQ(test, st.stray, s0.stray);
+	KUNIT_EXPECT_EQ(test, zc_total_used(ctx->mem), used0);
+	zc_expect_returned(test, ctx->mem, page, p->order);
+}
+
+static void zc_test_percent_zero(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+
+	zc_set_percent(test, 0);
+	KUNIT_EXPECT_FALSE(test, swiotlb_zc_enabled());
+	KUNIT_EXPECT_NULL(test, swiotlb_zc_dev_mem(ctx->dev));
+
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 2, GFP_KERNEL));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.fallback[SWIOTLB_ZC_FB_DISABLED],
+			s0.fallback[SWIOTLB_ZC_FB_DISABLED] + 2);
+	KUNIT_EXPECT_EQ(test, st.fallback[SWIOTLB_ZC_FB_POOL],
+			s0.fallback[SWIOTLB_ZC_FB_POOL]);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.allocs, s0.allocs);
+
+	zc_set_percent(test, 10);
+	KUNIT_EXPECT_TRUE(test, swiotlb_zc_enabled());
+	KUNIT_EXPECT_TRUE(test, swiotlb_zc_mem_can_lend(ctx->mem));
+	KUNIT_EXPECT_PTR_EQ(test, swiotlb_zc_dev_mem(ctx->dev), ctx->mem);
+	KUNIT_EXPECT_NULL(test, swiotlb_zc_dev_mem(NULL));
+}
+
+static const unsigned int zc_cap_percents[] = { 1, 10, 33, 90 };
+
+static void zc_percent_desc(const unsigned int *percent, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%u percent", *percent);
+}
+
+KUNIT_ARRAY_PARAM(zc_cap, zc_cap_percents, zc_percent_desc);
+
+/* Exactly floor(nslabs * percent / 100) slots may be lent, no more. */
+static void zc_test_cap(struct kunit *test)
+{
+	const unsigned int *percent = test->param_value;
+	unsigned long limit = ZC_NSLABS * *percent / 100;
+	unsigned int npages = limit / zc_slots(0);
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+
+	zc_set_percent(test, *percent);
+	KUNIT_EXPECT_EQ(test, zc_hold_many(test, 0, npages), npages);
+
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_EQ(test, s0.used, npages * zc_slots(0));
+	KUNIT_EXPECT_EQ(test, s0.hiwater, npages * zc_slots(0));
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	zc_expect_fallback(test, &s0, &st, SWIOTLB_ZC_FB_CAP);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.allocs, s0.allocs);
+	/* There are free slots: the cap alone refuses. */
+	KUNIT_EXPECT_GE(test, ZC_NSLABS - st.pool_used, zc_slots(3));
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 3, GFP_KERNEL));
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	zc_expect_fallback(test, &st, &s0, SWIOTLB_ZC_FB_CAP);
+
+	zc_put_held(ctx, 0);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, 0);
+	KUNIT_EXPECT_EQ(test, st.frees, st.allocs);
+}
+
+/*
+ * Lowering zerocopy_tx_percent below what is lent refuses new pages but
+ * takes nothing back; pages freed later still return.
+ */
+static void zc_test_cap_lowered(struct kunit *test)
+{
+	const unsigned int npages = 100;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned int i;
+
+	zc_set_percent(test, 50);
+	KUNIT_ASSERT_EQ(test, zc_hold_many(test, 0, npages), npages);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_EQ(test, s0.used, npages * zc_slots(0));
+
+	/* 10% of 1024 slots is 102: less than the 200 lent. */
+	zc_set_percent(test, 10);
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	zc_expect_fallback(test, &s0, &st, SWIOTLB_ZC_FB_CAP);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.frees, s0.frees);
+	for (i = 0; i < ctx->nheld; i++) {
+		KUNIT_EXPECT_TRUE(test, zc_typed(ctx->held[i]));
+		KUNIT_EXPECT_EQ(test, page_ref_count(ctx->held[i]), 1);
+	}
+
+	/* Down to 100 slots: one more page fits (102), then no more. */
+	zc_put_held(ctx, npages / 2);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, npages / 2 * zc_slots(0));
+	KUNIT_EXPECT_EQ(test, st.frees, s0.frees + npages / 2);
+	KUNIT_EXPECT_NOT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_EQ(test, s0.fallback[SWIOTLB_ZC_FB_CAP],
+			st.fallback[SWIOTLB_ZC_FB_CAP] + 1);
+	KUNIT_EXPECT_EQ(test, s0.used, 102);
+}
+
+static void zc_test_param_write(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"-1", "91", "abc", "", "99999999999999999999", "4 2", "1000",
+	};
+	static const struct {
+		const char *val;
+		unsigned int percent;
+	} good[] = {
+		{ "0", 0 }, { "90", 90 }, { "42\n", 42 },
+	};
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, swiotlb_zc_param_set("17"), 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, swiotlb_zc_param_set(bad[i]), -EINVAL,
+				    "writing '%s'", bad[i]);
+		KUNIT_EXPECT_EQ_MSG(test, swiotlb_zc_tx_percent(), 17,
+				    "after writing '%s'", bad[i]);
+	}
+	/* A boot parameter without a value. */
+	KUNIT_EXPECT_EQ(test, swiotlb_zc_param_set(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, swiotlb_zc_tx_percent(), 17);
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, swiotlb_zc_param_set(good[i].val), 0,
+				    "writing '%s'", good[i].val);
+		KUNIT_EXPECT_EQ(test, swiotlb_zc_tx_percent(), good[i].percent);
+		KUNIT_EXPECT_EQ(test, swiotlb_zc_enabled(), good[i].percent > 0);
+	}
+}
+
+/*
+ * The pool is full of lent pages (below the cap) and streaming mappings:
+ * the next page is refused as exhausted, even with one slot free.
+ */
+static void zc_test_fallback_exhausted(struct kunit *test)
+{
+	unsigned int npages = ZC_NSLABS * 90 / 100 / zc_slots(0) - 1;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned int nmaps;
+
+	zc_require_direct(test, ctx->dev);
+	zc_set_percent(test, 90);
+	KUNIT_ASSERT_EQ(test, zc_hold_many(test, 0, npages), npages);
+	nmaps = zc_map_until_full(test, ctx->dev, IO_TLB_SIZE);
+	KUNIT_EXPECT_EQ(test, nmaps, ZC_NSLABS - npages * zc_slots(0));
+
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_EQ(test, s0.pool_used, ZC_NSLABS);
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	zc_expect_fallback(test, &s0, &st, SWIOTLB_ZC_FB_EXHAUSTED);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+
+	/* One free slot is still too few for a page. */
+	KUNIT_ASSERT_GT(test, ctx->nmaps, 0);
+	zc_unmap(ctx, 0);
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	zc_expect_fallback(test, &st, &s0, SWIOTLB_ZC_FB_EXHAUSTED);
+	KUNIT_EXPECT_EQ(test, s0.pool_used, ZC_NSLABS - 1);
+}
+
+/*
+ * Half the slots are free, but no two free slots are adjacent: no page of
+ * any order fits, and the refusal says so. Freeing one aligned pair makes
+ * exactly that pair lendable.
+ */
+static void zc_test_fallback_fragmented(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned int i, order;
+	unsigned long slot = 0;
+	struct page *page;
+
+	zc_require_direct(test, ctx->dev);
+	zc_set_percent(test, 90);
+	KUNIT_ASSERT_EQ(test, zc_map_until_full(test, ctx->dev, IO_TLB_SIZE),
+			ZC_NSLABS);
+	for (i = 0; i < ctx->nmaps; ) {
+		phys_addr_t phys = dma_to_phys(ctx->dev, ctx->maps[i].addr);
+
+		if (zc_pool_slot(ctx->mem, phys) & 1)
+			zc_unmap(ctx, i);
+		else
+			i++;
+	}
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_ASSERT_EQ(test, s0.pool_used, ZC_NSLABS / 2);
+
+	for (order = 0; order <= 3; order++) {
+		KUNIT_EXPECT_NULL(test, zc_hold(test, order, GFP_KERNEL));
+		swiotlb_zc_get_stats(ctx->mem, &st);
+		zc_expect_fallback(test, &s0, &st, SWIOTLB_ZC_FB_FRAGMENTED);
+		s0 = st;
+	}
+	KUNIT_EXPECT_EQ(test, st.used, 0);
+	KUNIT_EXPECT_EQ(test, st.pool_used, ZC_NSLABS / 2);
+
+	/* Free an even slot: it and the odd one after it form a page. */
+	for (i = 0; i < ctx->nmaps; i++) {
+		slot = zc_pool_slot(ctx->mem,
+				    dma_to_phys(ctx->dev, ctx->maps[i].addr));
+		if (slot == ZC_NSLABS / 2 + 6)
+			break;
+	}
+	KUNIT_ASSERT_LT(test, i, ctx->nmaps);
+	zc_unmap(ctx, i);
+	page = zc_hold(test, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, page_to_phys(page),
+			ctx->mem->defpool.start + slot * IO_TLB_SIZE);
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+}
+
+/* Allocators that cannot lend, and orders that are too large. */
+static void zc_test_fallback_pool(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct page *page;
+
+	zc_set_percent(test, 50);
+	KUNIT_EXPECT_NULL(test, swiotlb_zc_alloc_pages(NULL, GFP_KERNEL, 0));
+
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_NULL(test, zc_hold(test, ZC_MAX_ORDER + 1, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, zc_hold(test, MAX_PAGE_ORDER, GFP_KERNEL));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.fallback[SWIOTLB_ZC_FB_POOL],
+			s0.fallback[SWIOTLB_ZC_FB_POOL] + 2);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+
+	/* The largest order is lent. */
+	page = zc_hold(test, ZC_MAX_ORDER, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	zc_expect_lent(test, ctx->mem, page, ZC_MAX_ORDER);
+	zc_put_held(ctx, 0);
+
+	/* An allocator whose devices do not all bounce. */
+	zc_make_other(test, ZC_NSLABS, 1);
+	KUNIT_EXPECT_TRUE(test, swiotlb_zc_mem_can_lend(ctx->other));
+	ctx->other->force_bounce = false;
+	swiotlb_zc_get_stats(ctx->other, &s0);
+	KUNIT_EXPECT_FALSE(test, swiotlb_zc_mem_can_lend(ctx->other));
+	KUNIT_EXPECT_NULL(test, swiotlb_zc_dev_mem(ctx->other_dev));
+	KUNIT_EXPECT_NULL(test,
+			  swiotlb_zc_alloc_pages(ctx->other, GFP_KERNEL, 0));
+	swiotlb_zc_get_stats(ctx->other, &st);
+	zc_expect_fallback(test, &s0, &st, SWIOTLB_ZC_FB_POOL);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	ctx->other->force_bounce = true;
+
+	/* A restricted DMA pool, used for allocations. */
+	ctx->other->for_alloc = true;
+	KUNIT_EXPECT_NULL(test,
+			  swiotlb_zc_alloc_pages(ctx->other, GFP_KERNEL, 0));
+	swiotlb_zc_get_stats(ctx->other, &s0);
+	zc_expect_fallback(test, &st, &s0, SWIOTLB_ZC_FB_POOL);
+	ctx->other->for_alloc = false;
+	KUNIT_EXPECT_PTR_EQ(test, swiotlb_zc_dev_mem(ctx->other_dev),
+			    ctx->other);
+}
+
+static void zc_fill(void *buf, size_t size, u8 seed)
+{
+	u8 *p = buf;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		p[i] = seed + i * 7;
+}
+
+static bool zc_check(const void *buf, size_t size, u8 seed)
+{
+	const u8 *p = buf;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (p[i] != (u8)(seed + i * 7))
+			return false;
+	return true;
+}
+
+/* A lent page is mapped where it is: no slot, no copy, on any direction. */
+static void zc_test_map_in_place(struct kunit *test)
+{
+	const size_t off = 100, len = PAGE_SIZE + 1000;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct device *dev = ctx->dev;
+	phys_addr_t phys;
+	struct page *page;
+	dma_addr_t dma;
+
+	zc_require_direct(test, dev);
+	zc_set_percent(test, 90);
+	page = zc_hold(test, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	phys = page_to_phys(page);
+	zc_fill(page_address(page), PAGE_SIZE << 1, 3);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+
+	dma = dma_map_page(dev, page, off, len, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma, phys_to_dma_unencrypted(dev, phys + off));
+	KUNIT_EXPECT_EQ(test, dma_to_phys(dev, dma), phys + off);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes + len);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes);
+
+	dma_sync_single_for_device(dev, dma, len, DMA_TO_DEVICE);
+	dma_unmap_page(dev, dma, len, DMA_TO_DEVICE);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.frees, s0.frees);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes);
+	zc_expect_lent(test, ctx->mem, page, 1);
+	KUNIT_EXPECT_TRUE(test, zc_check(page_address(page), PAGE_SIZE << 1, 3));
+
+	/* What the device writes is what the CPU reads, with no copy back. */
+	dma = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma, phys_to_dma_unencrypted(dev, phys));
+	zc_fill(phys_to_virt(dma_to_phys(dev, dma)), PAGE_SIZE, 77);
+	dma_sync_single_for_cpu(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	dma_unmap_page(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_TRUE(test, zc_check(page_address(page), PAGE_SIZE, 77));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes,
+			s0.mapped_bytes + len + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes);
+
+	/* A buffer running past the end of the lent page is bounced. */
+	dma = dma_map_page(dev, page, 2 * PAGE_SIZE - 512, 1024,
+			   DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_NE(test, dma_to_phys(dev, dma), phys + 2 * PAGE_SIZE - 512);
+	KUNIT_EXPECT_TRUE(test, zc_in_pool(ctx->mem, dma_to_phys(dev, dma),
+					   1024));
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_EQ(test, s0.pool_used, st.pool_used + 1);
+	KUNIT_EXPECT_EQ(test, s0.bounced_bytes, st.bounced_bytes + 1024);
+	KUNIT_EXPECT_EQ(test, s0.mapped_bytes, st.mapped_bytes);
+	dma_unmap_page(dev, dma, 1024, DMA_TO_DEVICE);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_EQ(test, s0.pool_used, st.pool_used);
+	KUNIT_EXPECT_TRUE(test, zc_typed(page));
+}
+
+/* Scatterlists: lent entries in place, ordinary entries bounced. */
+static void zc_test_map_sg(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct device *dev = ctx->dev;
+	struct scatterlist sgl[2], *sg;
+	struct page *page, *normal;
+	phys_addr_t phys;
+	int i, nents;
+
+	zc_require_direct(test, dev);
+	zc_set_percent(test, 90);
+	page = zc_hold(test, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+
+	sg_init_table(sgl, 2);
+	sg_set_page(&sgl[0], page, 1000, 24);
+	sg_set_page(&sgl[1], page + 1, 3000, 512);
+	nents = dma_map_sg(dev, sgl, 2, DMA_TO_DEVICE);
+	KUNIT_ASSERT_EQ(test, nents, 2);
+	for_each_sg(sgl, sg, nents, i) {
+		KUNIT_EXPECT_EQ(test, sg_dma_address(sg),
+				phys_to_dma_unencrypted(dev, sg_phys(sg)));
+		KUNIT_EXPECT_EQ(test, sg_dma_len(sg), sg->length);
+	}
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes + 4000);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	dma_unmap_sg(dev, sgl, 2, DMA_TO_DEVICE);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	zc_expect_lent(test, ctx->mem, page, 1);
+
+	normal = zc_alloc_normal(test);
+	zc_fill(page_address(normal), PAGE_SIZE, 9);
+	sg_init_table(sgl, 2);
+	sg_set_page(&sgl[0], page, PAGE_SIZE, 0);
+	sg_set_page(&sgl[1], normal, 2000, 100);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	nents = dma_map_sg(dev, sgl, 2, DMA_TO_DEVICE);
+	KUNIT_ASSERT_EQ(test, nents, 2);
+	KUNIT_EXPECT_EQ(test, sg_dma_address(&sgl[0]),
+			phys_to_dma_unencrypted(dev, page_to_phys(page)));
+	phys = dma_to_phys(dev, sg_dma_address(&sgl[1]));
+	KUNIT_EXPECT_TRUE(test, zc_in_pool(ctx->mem, phys, 2000));
+	KUNIT_EXPECT_EQ(test, memcmp(phys_to_virt(phys),
+				     page_address(normal) + 100, 2000), 0);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes + 2000);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used + 1);
+	dma_unmap_sg(dev, sgl, 2, DMA_TO_DEVICE);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+}
+
+/* An ordinary page on the same device is bounced, as before. */
+static void zc_test_map_bounce(struct kunit *test)
+{
+	const size_t len = 3000;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct device *dev = ctx->dev;
+	struct page *normal;
+	phys_addr_t phys;
+	dma_addr_t dma;
+
+	zc_require_direct(test, dev);
+	zc_set_percent(test, 90);
+	normal = zc_alloc_normal(test);
+	zc_fill(page_address(normal), PAGE_SIZE, 41);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+
+	dma = dma_map_page(dev, normal, 0, len, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	phys = dma_to_phys(dev, dma);
+	KUNIT_EXPECT_TRUE(test, zc_in_pool(ctx->mem, phys, len));
+	KUNIT_EXPECT_EQ(test, memcmp(phys_to_virt(phys), page_address(normal),
+				     len), 0);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used + 2);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes + len);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes);
+	dma_unmap_page(dev, dma, len, DMA_TO_DEVICE);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, zc_total_used(ctx->mem), 0);
+}
+
+/* A page lent by one allocator is bounced by a device of another. */
+static void zc_test_map_other_pool(struct kunit *test)
+{
+	const size_t off = 256, len = PAGE_SIZE + 256;
+	struct swiotlb_zc_stats a0, b0, a1, b1;
+	struct zc_ctx *ctx = test->priv;
+	struct page *page, *other_page;
+	phys_addr_t phys;
+	dma_addr_t dma;
+
+	zc_require_direct(test, ctx->dev);
+	zc_make_other(test, ZC_NSLABS, 1);
+	zc_require_direct(test, ctx->other_dev);
+	zc_set_percent(test, 90);
+	page = zc_hold(test, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	zc_fill(page_address(page), PAGE_SIZE << 1, 5);
+	swiotlb_zc_get_stats(ctx->mem, &a0);
+	swiotlb_zc_get_stats(ctx->other, &b0);
+
+	dma = dma_map_page(ctx->other_dev, page, off, len, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(ctx->other_dev, dma));
+	phys = dma_to_phys(ctx->other_dev, dma);
+	KUNIT_EXPECT_TRUE(test, zc_in_pool(ctx->other, phys, len));
+	KUNIT_EXPECT_EQ(test, memcmp(phys_to_virt(phys),
+				     page_address(page) + off, len), 0);
+	swiotlb_zc_get_stats(ctx->mem, &a1);
+	swiotlb_zc_get_stats(ctx->other, &b1);
+	KUNIT_EXPECT_EQ(test, b1.pool_used, b0.pool_used + 3);
+	KUNIT_EXPECT_EQ(test, b1.bounced_bytes, b0.bounced_bytes + len);
+	KUNIT_EXPECT_EQ(test, b1.mapped_bytes, b0.mapped_bytes);
+	KUNIT_EXPECT_EQ(test, a1.mapped_bytes, a0.mapped_bytes);
+	KUNIT_EXPECT_EQ(test, a1.bounced_bytes, a0.bounced_bytes);
+	KUNIT_EXPECT_EQ(test, a1.pool_used, a0.pool_used);
+	dma_unmap_page(ctx->other_dev, dma, len, DMA_TO_DEVICE);
+	swiotlb_zc_get_stats(ctx->other, &b1);
+	KUNIT_EXPECT_EQ(test, b1.pool_used, b0.pool_used);
+	zc_expect_lent(test, ctx->mem, page, 1);
+
+	/* And the other way round. */
+	other_page = swiotlb_zc_alloc_pages(ctx->other, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, other_page);
+	zc_fill(page_address(other_page), PAGE_SIZE, 6);
+	swiotlb_zc_get_stats(ctx->mem, &a0);
+	dma = dma_map_page(ctx->dev, other_page, 0, PAGE_SIZE, DMA_TO_DEVICE);
+	if (!dma_mapping_error(ctx->dev, dma)) {
+		phys = dma_to_phys(ctx->dev, dma);
+		KUNIT_EXPECT_TRUE(test, zc_in_pool(ctx->mem, phys, PAGE_SIZE));
+		KUNIT_EXPECT_TRUE(test, zc_check(phys_to_virt(phys),
+						 PAGE_SIZE, 6));
+		swiotlb_zc_get_stats(ctx->mem, &a1);
+		KUNIT_EXPECT_EQ(test, a1.pool_used, a0.pool_used + 2);
+		KUNIT_EXPECT_EQ(test, a1.bounced_bytes,
+				a0.bounced_bytes + PAGE_SIZE);
+		dma_unmap_page(ctx->dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
+	} else {
+		KUNIT_FAIL(test, "mapping a page of another pool failed");
+	}
+	put_page(other_page);
+	swiotlb_zc_get_stats(ctx->other, &b1);
+	KUNIT_EXPECT_EQ(test, b1.used, 0);
+}
+
+/*
+ * The default allocator, where the kernel bounces everything (swiotlb=force
+ * or a confidential guest): its pool is memblock memory, allocated before
+ * the page allocator, and its io_tlb_mem is in the kernel image, not in
+ * the linear map. Every order is lent, mapped in place, and given back
+ * with the pool's pages as they were. Expects the default pool to be
+ * otherwise idle, as it is in a kunit.py VM.
+ */
+static void zc_test_default_pool(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned int order;
+	struct io_tlb_mem *mem;
+	struct device *dev;
+	struct page *page;
+	dma_addr_t dma;
+
+	zc_set_percent(test, 90);
+	ctx->default_dev = zc_dev_create("swiotlb-zc-test-default", NULL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->default_dev);
+	dev = ctx->default_dev;
+	mem = swiotlb_zc_dev_mem(dev);
+	if (!mem)
+		kunit_skip(test, "default swiotlb cannot lend: boot with swiotlb=force");
+	KUNIT_EXPECT_PTR_EQ(test, mem, dev->dma_io_tlb_mem);
+
+	for (order = 0; order <= ZC_MAX_ORDER; order++) {
+		swiotlb_zc_get_stats(mem, &s0);
+		page = swiotlb_zc_alloc_pages(mem, GFP_KERNEL | __GFP_ZERO,
+					      order);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		zc_expect_lent(test, mem, page, order);
+		KUNIT_EXPECT_NULL(test, memchr_inv(page_address(page), 0,
+						   PAGE_SIZE << order));
+
+		dma = dma_map_page(dev, page, 0, PAGE_SIZE << order,
+				   DMA_TO_DEVICE);
+		KUNIT_EXPECT_EQ(test, dma,
+				phys_to_dma_unencrypted(dev, page_to_phys(page)));
+		if (!dma_mapping_error(dev, dma))
+			dma_unmap_page(dev, dma, PAGE_SIZE << order,
+				       DMA_TO_DEVICE);
+
+		get_page(page);
+		put_page(page);
+		KUNIT_EXPECT_TRUE(test, zc_typed(page));
+		put_page(page);
+
+		swiotlb_zc_get_stats(mem, &st);
+		KUNIT_EXPECT_EQ(test, st.stray, s0.stray);
+		KUNIT_EXPECT_EQ(test, st.used, s0.used);
+		KUNIT_EXPECT_EQ(test, st.frees, s0.frees + 1);
+		KUNIT_EXPECT_EQ(test, st.mapped_bytes,
+				s0.mapped_bytes + (PAGE_SIZE << order));
+		zc_expect_returned(test, mem, page, order);
+	}
+}
+
+/*
+ * A page of type swiotlb that no pool lent is leaked, never given to the
+ * buddy allocator. free_swiotlb_page() warns once: "swiotlb page ...
+ * freed outside its pool, leaking it" is expected in the log of this
+ * test. Each case leaks one page on purpose.
+ */
+static void zc_test_stray(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned long owner[3];
+	struct page *page;
+	unsigned int i;
+	void *dummy;
+
+	zc_make_other(test, ZC_NSLABS, 1);
+	dummy = kunit_kzalloc(test, sizeof(struct io_tlb_mem), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dummy);
+	owner[0] = (unsigned long)dummy;	/* an allocator with no pool */
+	owner[1] = (unsigned long)ctx->other;	/* a pool without the page */
+	owner[2] = 0;				/* no allocator at all */
+
+	for (i = 0; i < ARRAY_SIZE(owner); i++) {
+		page = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		__folio_set_swiotlb(page_folio(page));
+		set_page_private(page, owner[i]);
+		swiotlb_zc_get_stats(ctx->other, &s0);
+
+		put_page(page);
+
+		swiotlb_zc_get_stats(ctx->other, &st);
+		KUNIT_EXPECT_EQ_MSG(test, st.stray, s0.stray + 1, "owner %u", i);
+		KUNIT_EXPECT_EQ(test, st.frees, s0.frees);
+		KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+		KUNIT_EXPECT_EQ(test, page_ref_count(page), 0);
+		KUNIT_EXPECT_FALSE(test, PageBuddy(page));
+		KUNIT_EXPECT_TRUE(test, zc_typed(page));
+	}
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.frees, ctx->start.frees);
+}
+
+/*
+ * With every slot the cap allows lent, streaming mappings still get the
+ * rest of the pool; once the pages are back, the whole pool maps again.
+ */
+static void zc_test_exhaustion_recovery(struct kunit *test)
+{
+	unsigned int lent, limit = ZC_NSLABS * 90 / 100;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats st;
+	struct page *page;
+
+	zc_require_direct(test, ctx->dev);
+	zc_set_percent(test, 90);
+	lent = zc_hold_many(test, 0, ZC_MAX_HELD);
+	KUNIT_EXPECT_EQ(test, lent, limit / zc_slots(0));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.fallback[SWIOTLB_ZC_FB_CAP], 1);
+
+	KUNIT_EXPECT_EQ(test, zc_map_until_full(test, ctx->dev, IO_TLB_SIZE),
+			ZC_NSLABS - lent * zc_slots(0));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, ZC_NSLABS);
+
+	zc_unmap_all(ctx);
+	zc_put_held(ctx, 0);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, 0);
+	KUNIT_EXPECT_EQ(test, st.used, 0);
+
+	KUNIT_EXPECT_EQ(test, zc_map_until_full(test, ctx->dev, ZC_SEG_BYTES),
+			ZC_NSLABS / IO_TLB_SEGSIZE);
+	KUNIT_EXPECT_NE(test, zc_map(test, ctx->dev, IO_TLB_SIZE), 0);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, ZC_NSLABS);
+	zc_unmap_all(ctx);
+
+	page = zc_hold(test, ZC_MAX_ORDER, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, page);
+}
+
+struct zc_softirq {
+	struct timer_list timer;
+	struct completion done;
+	struct device *dev;
+	struct io_tlb_mem *mem;
+	struct page *normal;
+	struct page *zc;
+	dma_addr_t dma;
+	dma_addr_t zc_dma;
+	bool in_softirq;
+	bool unmap;
+};
+
+static void zc_softirq_fn(struct timer_list *t)
+{
+	struct zc_softirq *s = from_timer(s, t, timer);
+
+	s->in_softirq = in_serving_softirq();
+	if (!s->unmap) {
+		s->dma = dma_map_page(s->dev, s->normal, 0, PAGE_SIZE,
+				      DMA_TO_DEVICE);
+		s->zc = swiotlb_zc_alloc_pages(s->mem, GFP_ATOMIC, 0);
+		if (s->zc)
+			s->zc_dma = dma_map_page(s->dev, s->zc, 0, PAGE_SIZE,
+						 DMA_TO_DEVICE);
+	} else {
+		dma_unmap_page(s->dev, s->dma, PAGE_SIZE, DMA_TO_DEVICE);
+		dma_unmap_page(s->dev, s->zc_dma, PAGE_SIZE, DMA_TO_DEVICE);
+		put_page(s->zc);
+	}
+	complete(&s->done);
+}
+
+static bool zc_run_softirq(struct zc_softirq *s)
+{
+	bool done;
+
+	reinit_completion(&s->done);
+	mod_timer(&s->timer, jiffies);
+	done = wait_for_completion_timeout(&s->done, 10 * HZ);
+	timer_delete_sync(&s->timer);
+	return done;
+}
+
+/* Lending, mapping and freeing work from softirq, counted as such. */
+static void zc_test_softirq(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct zc_softirq *s;
+	dma_addr_t dma;
+
+	zc_require_direct(test, ctx->dev);
+	zc_set_percent(test, 90);
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->normal = zc_alloc_normal(test);
+	s->dev = ctx->dev;
+	s->mem = ctx->mem;
+	init_completion(&s->done);
+	timer_setup(&s->timer, zc_softirq_fn, 0);
+
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_ASSERT_TRUE(test, zc_run_softirq(s));
+	KUNIT_EXPECT_TRUE(test, s->in_softirq);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(ctx->dev, s->dma));
+	KUNIT_ASSERT_NOT_NULL(test, s->zc);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(ctx->dev, s->zc_dma));
+	KUNIT_EXPECT_EQ(test, s->zc_dma,
+			phys_to_dma_unencrypted(ctx->dev, page_to_phys(s->zc)));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, st.bounced_softirq_bytes,
+			s0.bounced_softirq_bytes + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used + zc_slots(0));
+
+	/* The same bounce in process context is not softirq work. */
+	dma = dma_map_page(ctx->dev, s->normal, 0, PAGE_SIZE, DMA_TO_DEVICE);
+	if (!dma_mapping_error(ctx->dev, dma))
+		dma_unmap_page(ctx->dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	KUNIT_EXPECT_EQ(test, s0.bounced_bytes, st.bounced_bytes + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, s0.bounced_softirq_bytes,
+			st.bounced_softirq_bytes);
+
+	s->unmap = true;
+	KUNIT_ASSERT_TRUE(test, zc_run_softirq(s));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, 0);
+	KUNIT_EXPECT_EQ(test, st.pool_used, ctx->start.pool_used);
+	KUNIT_EXPECT_EQ(test, st.frees, s0.frees + 1);
+}
+
+struct zc_stress_param {
+	const char *name;
+	unsigned int free_slots;	/* left to the workers, the rest mapped */
+	int order;			/* -1: random, 0 to ZC_STRESS_MAX_ORDER */
+	unsigned int hold;		/* pages each worker keeps lent */
+	bool streaming;			/* workers also map ordinary buffers */
+	bool pause;			/* hold each page a little while */
+};
+
+/*
+ * "mixed": half the pool free, all orders, streaming mappings in between.
+ * "reuse": room for one order-1 page only, freed as soon as it is lent,
+ * so that pages are built on slots another CPU has just freed.
+ */
+static const struct zc_stress_param zc_stress_params[] = {
+	{ "mixed", ZC_STRESS_NSLABS / 2, -1, ZC_STRESS_HOLD, true, false },
+	{ "reuse", 4, 1, 1, false, true },
+};
+
+static void zc_stress_desc(const struct zc_stress_param *p, char *desc)
+{
+	strscpy(desc, p->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(zc_stress, zc_stress_params, zc_stress_desc);
+
+struct zc_stress;
+
+struct zc_stress_worker {
+	struct zc_stress *s;
+	unsigned int id;
+	u8 buf[PAGE_SIZE << 2];		/* source of streaming mappings */
+};
+
+struct zc_stress {
+	const struct zc_stress_param *p;
+	struct io_tlb_mem *mem;
+	struct device *dev;
+	struct completion start;
+	struct completion done;
+	unsigned long deadline;
+	atomic_t running;
+	atomic_long_t errors;
+	atomic_long_t lent;
+	atomic_long_t flips;
+	struct zc_stress_worker workers[ZC_STRESS_WORKERS];
+};
+
+static void zc_stress_release(struct zc_stress *s, struct page *page,
+			      unsigned int order, u8 tag,
+			      enum zc_free_path path)
+{
+	/* Nobody else wrote to the slots while they were ours. */
+	if (memchr_inv(page_address(page), tag, ZC_STRESS_TAG_BYTES) ||
+	    !zc_typed(page) || page_ref_count(page) != 1 ||
+	    page_private(page) != (unsigned long)s->mem)
+		atomic_long_inc(&s->errors);
+	zc_put(page, order, path, 1);
+}
+
+static int zc_stress_worker_fn(void *arg)
+{
+	struct zc_stress_worker *w = arg;
+	struct page *ring[ZC_STRESS_HOLD] = {};
+	unsigned int orders[ZC_STRESS_HOLD];
+	enum zc_free_path path = w->id % ZC_NR_FREE_PATHS;
+	struct zc_stress *s = w->s;
+	const struct zc_stress_param *p = s->p;
+	u8 tags[ZC_STRESS_HOLD];
+	unsigned int i, slot;
+	dma_addr_t dma;
+
+	wait_for_completion(&s->start);
+	/* At least ZC_STRESS_ITERS rounds, and all workers run together. */
+	for (i = 0;
+	     i < ZC_STRESS_ITERS || time_before(jiffies, s->deadline); i++) {
+		unsigned int order;
+		struct page *page;
+
+		if (p->order < 0)
+			order = get_random_u32_below(ZC_STRESS_MAX_ORDER + 1);
+		else
+			order = p->order;
+		slot = i % p->hold;
+		if (ring[slot]) {
+			zc_stress_release(s, ring[slot], orders[slot],
+					  tags[slot], path);
+			ring[slot] = NULL;
+			path = (path + 1) % ZC_NR_FREE_PATHS;
+		}
+
+		page = swiotlb_zc_alloc_pages(s->mem, GFP_KERNEL, order);
+		if (page) {
+			atomic_long_inc(&s->lent);
+			if (!zc_typed(page) || compound_order(page) != order ||
+			    page_to_phys(page) & ((PAGE_SIZE << order) - 1))
+				atomic_long_inc(&s->errors);
+			tags[slot] = w->id << 6 | (i & 0x3f);
+			memset(page_address(page), tags[slot],
+			       ZC_STRESS_TAG_BYTES);
+			ring[slot] = page;
+			orders[slot] = order;
+			if (p->pause)
+				udelay(5);
+		}
+
+		if (page && !(i % 4)) {
+			dma = dma_map_page(s->dev, page, 0, PAGE_SIZE << order,
+					   DMA_TO_DEVICE);
+			if (dma != phys_to_dma_unencrypted(s->dev,
+							   page_to_phys(page)))
+				atomic_long_inc(&s->errors);
+			if (!dma_mapping_error(s->dev, dma))
+				dma_unmap_page(s->dev, dma, PAGE_SIZE << order,
+					       DMA_TO_DEVICE);
+		} else if (p->streaming && !(i % 8)) {
+			size_t len = 1 + get_random_u32_below(sizeof(w->buf));
+
+			dma = dma_map_single_attrs(s->dev, w->buf, len,
+						   DMA_TO_DEVICE,
+						   DMA_ATTR_NO_WARN);
+			if (!dma_mapping_error(s->dev, dma))
+				dma_unmap_single(s->dev, dma, len,
+						 DMA_TO_DEVICE);
+		}
+		if (!(i % 64))
+			cond_resched();
+	}
+	for (slot = 0; slot < ZC_STRESS_HOLD; slot++)
+		if (ring[slot])
+			zc_stress_release(s, ring[slot], orders[slot],
+					  tags[slot], ZC_PUT_PAGE);
+
+	atomic_dec(&s->running);
+	kthread_complete_and_exit(&s->done, 0);
+}
+
+static int zc_stress_flipper_fn(void *arg)
+{
+	static const char * const percents[] = { "50", "10", "90", "0" };
+	struct zc_stress *s = arg;
+	unsigned int i = 0;
+
+	wait_for_completion(&s->start);
+	while (atomic_read(&s->running)) {
+		if (swiotlb_zc_param_set(percents[i++ % ARRAY_SIZE(percents)]))
+			atomic_long_inc(&s->errors);
+		atomic_long_inc(&s->flips);
+		usleep_range(50, 100);
+	}
+	kthread_complete_and_exit(&s->done, 0);
+}
+
+/*
+ * Workers on different CPUs lend, map in place, and free through every
+ * free path while zerocopy_tx_percent flips under them. The pool is small,
+ * has a single area and is mostly taken by streaming mappings made
+ * beforehand, so that all of them contend for the same few slots (see
+ * zc_stress_params). Nothing may be lost, leaked, or lent twice.
+ */
+static void zc_test_stress(struct kunit *test)
+{
+	const struct zc_stress_param *p = test->param_value;
+	struct task_struct *tasks[ZC_STRESS_WORKERS + 1];
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned int i, ncpus, started;
+	struct zc_stress *s;
+	long used0;
+
+	zc_make_other(test, ZC_STRESS_NSLABS, 1);
+	zc_require_direct(test, ctx->other_dev);
+	zc_set_percent(test, 90);
+	/* Not a kunit allocation: it is leaked if the threads hang. */
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->p = p;
+	s->mem = ctx->other;
+	s->dev = ctx->other_dev;
+	init_completion(&s->start);
+	init_completion(&s->done);
+	atomic_set(&s->running, ZC_STRESS_WORKERS);
+	for (i = 0; i < ZC_STRESS_WORKERS; i++) {
+		s->workers[i].s = s;
+		s->workers[i].id = i;
+	}
+	for (i = 0; i < (ZC_STRESS_NSLABS - p->free_slots) / 8; i++)
+		KUNIT_EXPECT_EQ(test, zc_map(test, s->dev, 8 * IO_TLB_SIZE), 0);
+	swiotlb_zc_get_stats(s->mem, &s0);
+	used0 = zc_total_used(s->mem);
+
+	ncpus = num_online_cpus();
+	for (i = 0; i <= ZC_STRESS_WORKERS; i++) {
+		if (i < ZC_STRESS_WORKERS)
+			tasks[i] = kthread_create(zc_stress_worker_fn,
+						  &s->workers[i],
+						  "zc_stress/%u", i);
+		else
+			tasks[i] = kthread_create(zc_stress_flipper_fn, s,
+						  "zc_stress_flip");
+		if (IS_ERR(tasks[i]))
+			break;
+		if (ncpus > 1)
+			kthread_bind(tasks[i],
+				     cpumask_nth(i % ncpus, cpu_online_mask));
+	}
+	started = i;
+	if (started <= ZC_STRESS_WORKERS) {
+		while (i--)
+			kthread_stop(tasks[i]);
+		kfree(s);
+		KUNIT_FAIL(test, "cannot create stress threads");
+		return;
+	}
+	for (i = 0; i < started; i++)
+		wake_up_process(tasks[i]);
+	/* Let them all reach the start line, then go. */
+	msleep(20);
+	s->deadline = jiffies + msecs_to_jiffies(ZC_STRESS_MSECS);
+	complete_all(&s->start);
+	for (i = 0; i < started; i++) {
+		if (!wait_for_completion_timeout(&s->done, 120 * HZ)) {
+			/* The threads still use *s: leak it. */
+			KUNIT_FAIL(test, "stress threads did not finish");
+			return;
+		}
+	}
+	zc_set_percent(test, 90);
+
+	swiotlb_zc_get_stats(s->mem, &st);
+	kunit_info(test, "%ld pages lent, %ld percent flips, fallbacks: disabled %lu cap %lu exhausted %lu fragmented %lu\n",
+		   atomic_long_read(&s->lent), atomic_long_read(&s->flips),
+		   st.fallback[SWIOTLB_ZC_FB_DISABLED] -
+		   s0.fallback[SWIOTLB_ZC_FB_DISABLED],
+		   st.fallback[SWIOTLB_ZC_FB_CAP] - s0.fallback[SWIOTLB_ZC_FB_CAP],
+		   st.fallback[SWIOTLB_ZC_FB_EXHAUSTED] -
+		   s0.fallback[SWIOTLB_ZC_FB_EXHAUSTED],
+		   st.fallback[SWIOTLB_ZC_FB_FRAGMENTED] -
+		   s0.fallback[SWIOTLB_ZC_FB_FRAGMENTED]);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->errors), 0);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&s->lent), 0);
+	KUNIT_EXPECT_EQ(test, st.used, 0);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.allocs - s0.allocs, atomic_long_read(&s->lent));
+	KUNIT_EXPECT_EQ(test, st.allocs - s0.allocs, st.frees - s0.frees);
+	KUNIT_EXPECT_EQ(test, st.stray, s0.stray);
+	KUNIT_EXPECT_EQ(test, zc_total_used(s->mem), used0);
+	KUNIT_EXPECT_LE(test, st.hiwater, ZC_STRESS_NSLABS * 90 / 100);
+	kfree(s);
+}
+
+static int zc_test_init(struct kunit *test)
+{
+	struct zc_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	test->priv = ctx;
+	ctx->saved_percent = swiotlb_zc_tx_percent();
+	ctx->held = kunit_kcalloc(test, ZC_MAX_HELD, sizeof(*ctx->held),
+				  GFP_KERNEL);
+	ctx->maps = kunit_kcalloc(test, ZC_MAX_MAPS, sizeof(*ctx->maps),
+				  GFP_KERNEL);
+	ctx->buf = kunit_kzalloc(test, ZC_SEG_BYTES, GFP_KERNEL);
+	if (!ctx->held || !ctx->maps || !ctx->buf)
+		return -ENOMEM;
+	ctx->mem = swiotlb_zc_test_mem_create(ZC_NSLABS, ZC_NAREAS);
+	if (!ctx->mem)
+		return -ENOMEM;
+	swiotlb_zc_get_stats(ctx->mem, &ctx->start);
+	ctx->dev = zc_dev_create("swiotlb-zc-test", ctx->mem);
+	if (!ctx->dev)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Check that @mem got everything back, then free it. */
+static void zc_mem_check_destroy(struct kunit *test, struct io_tlb_mem *mem,
+				 const struct swiotlb_zc_stats *start)
+{
+	struct swiotlb_zc_stats st;
+	bool tainted = test_taint(TAINT_BAD_PAGE);
+
+	swiotlb_zc_get_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, start->used);
+	KUNIT_EXPECT_EQ(test, st.pool_used, start->pool_used);
+	KUNIT_EXPECT_EQ(test, st.allocs - start->allocs,
+			st.frees - start->frees);
+	KUNIT_EXPECT_EQ(test, zc_total_used(mem), 0);
+	if (st.used || st.pool_used) {
+		/* Pages or mappings are lost: leak the pool with them. */
+		kunit_err(test, "pool still in use, leaking it\n");
+		return;
+	}
+	swiotlb_zc_test_mem_destroy(mem);
+	/* The buddy allocator found nothing left over in the pool's pages. */
+	if (!tainted)
+		KUNIT_EXPECT_FALSE(test, test_taint(TAINT_BAD_PAGE));
+}
+
+static void zc_test_exit(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	char val[16];
+
+	if (!ctx)
+		return;
+	if (ctx->maps)
+		zc_unmap_all(ctx);
+	if (ctx->held)
+		zc_put_held(ctx, 0);
+	if (ctx->dev)
+		put_device(ctx->dev);
+	if (ctx->other_dev)
+		put_device(ctx->other_dev);
+	if (ctx->default_dev)
+		put_device(ctx->default_dev);
+	if (ctx->mem)
+		zc_mem_check_destroy(test, ctx->mem, &ctx->start);
+	if (ctx->other)
+		zc_mem_check_destroy(test, ctx->other, &ctx->other_start);
+	snprintf(val, sizeof(val), "%u", ctx->saved_percent);
+	KUNIT_EXPECT_EQ(test, swiotlb_zc_param_set(val), 0);
+}
+
+static struct kunit_case swiotlb_zc_test_cases[] = {
+	KUNIT_CASE_PARAM(zc_test_slot_accounting, zc_order_gen_params),
+	KUNIT_CASE(zc_test_gfp_zero),
+	KUNIT_CASE_PARAM(zc_test_free_path, zc_free_gen_params),
+	KUNIT_CASE(zc_test_percent_zero),
+	KUNIT_CASE_PARAM(zc_test_cap, zc_cap_gen_params),
+	KUNIT_CASE(zc_test_cap_lowered),
+	KUNIT_CASE(zc_test_param_write),
+	KUNIT_CASE(zc_test_fallback_exhausted),
+	KUNIT_CASE(zc_test_fallback_fragmented),
+	KUNIT_CASE(zc_test_fallback_pool),
+	KUNIT_CASE(zc_test_map_in_place),
+	KUNIT_CASE(zc_test_map_sg),
+	KUNIT_CASE(zc_test_map_bounce),
+	KUNIT_CASE(zc_test_map_other_pool),
+	KUNIT_CASE(zc_test_default_pool),
+	KUNIT_CASE(zc_test_stray),
+	KUNIT_CASE(zc_test_exhaustion_recovery),
+	KUNIT_CASE(zc_test_softirq),
+	KUNIT_CASE_PARAM(zc_test_stress, zc_stress_gen_params),
+	{}
+};
+
+static struct kunit_suite swiotlb_zc_test_suite = {
+	.name = "swiotlb_zerocopy_tx",
+	.init = zc_test_init,
+	.exit = zc_test_exit,
+	.test_cases = swiotlb_zc_test_cases,
+};
+
+kunit_test_suite(swiotlb_zc_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for swiotlb zero-copy transmit pages");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

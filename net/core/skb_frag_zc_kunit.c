@@ -1,0 +1,1673 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for socket transmit page_frags lent by swiotlb.
+ *
+ * Covers which sockets and routes get pages lent by swiotlb
+ * (net/core/skb_frag_zc.c), how skb_page_frag_refill_zc() falls back to
+ * lower orders and to ordinary pages, that a lent page returns to its pool
+ * exactly once on every skb free path, and a TCP connection through a
+ * bouncing test device with mixed MSG_ZEROCOPY and copied sends.
+ *
+ * Every case checks, when it ends, that every pool it used is balanced:
+ * no slot still lent, as many pages returned as lent, no stray page.
+ *
+ * The cases that use the default swiotlb pool need the kernel to bounce
+ * every DMA (swiotlb=force) and are skipped otherwise.
+ */
+
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-mapping.h>
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/inetdevice.h>
+#include <linux/ip.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/netdevice.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/sockptr.h>
+#include <linux/swiotlb.h>
+#include <linux/uio.h>
+#include <net/dst.h>
+#include <net/inet_connection_sock.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+/* Slots of the private pools of most cases: 512 KiB, one area. */
+#define ZC_POOL_SLABS		256
+/* Largest page a socket page_frag asks for, 32 KiB with 4 KiB pages. */
+#define ZC_FRAG_ORDER		SKB_FRAG_PAGE_ORDER
+#define ZC_FRAG_SIZE		(PAGE_SIZE << ZC_FRAG_ORDER)
+#define ZC_SLOTS(order)		((PAGE_SIZE << (order)) >> IO_TLB_SHIFT)
+/* How long a case waits for lent pages held by the stack to come back. */
+#define ZC_DRAIN_MS		5000
+#define ZC_MAX_MEMS		4
+
+struct zc_tracked {
+	struct io_tlb_mem *mem;
+	struct swiotlb_zc_stats start;
+	bool owned;
+};
+
+struct zc_ctx {
+	unsigned int saved_percent;
+	unsigned int nmem;
+	struct zc_tracked mems[ZC_MAX_MEMS];
+};
+
+static struct kmem_cache *zc_dst_cache;
+static struct dst_ops zc_dst_ops = {
+	.family = AF_INET,
+};
+
+static struct device *zc_default_dev;
+static struct io_tlb_mem *zc_default_mem;
+static atomic_t zc_dev_id = ATOMIC_INIT(0);
+
+/* Stand-ins; only their addresses are used, never their contents. */
+static u64 zc_fake_xfrm_state __aligned(8);
+static u64 zc_fake_psock __aligned(8);
+
+static int zc_ulp_init(struct sock *sk)
+{
+	return 0;
+}
+
+/* An upper layer protocol, as kTLS or espintcp would attach. */
+static struct tcp_ulp_ops zc_test_ulp = {
+	.name	= "zc_kunit_ulp",
+	.init	= zc_ulp_init,
+	.owner	= THIS_MODULE,
+};
+
+static int zc_set_percent(unsigned int percent)
+{
+	char buf[12];
+
+	snprintf(buf, sizeof(buf), "%u", percent);
+	return swiotlb_zc_param_set(buf);
+}
+
+static void zc_stats(struct io_tlb_mem *mem, struct swiotlb_zc_stats *st)
+{
+	swiotlb_zc_get_stats(mem, st);
+}
+
+static void zc_track(struct kunit *test, struct io_tlb_mem *mem, bool owned)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct zc_tracked *t;
+
+	KUNIT_ASSERT_LT(test, ctx->nmem, ZC_MAX_MEMS);
+	t = &ctx->mems[ctx->nmem++];
+	t->mem = mem;
+	t->owned = owned;
+	zc_stats(mem, &t->start);
+}
+
+/* A private pool that bounces everything, checked and freed on exit. */
+static struct io_tlb_mem *zc_mem_new(struct kunit *test, unsigned long nslabs,
+				     unsigned int nareas)
+{
+	struct io_tlb_mem *mem;
+
+	mem = swiotlb_zc_test_mem_create(nslabs, nareas);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	zc_track(test, mem, true);
+	KUNIT_ASSERT_TRUE(test, swiotlb_zc_mem_can_lend(mem));
+	return mem;
+}
+
+static struct page *zc_lend(struct io_tlb_mem *mem, unsigned int order)
+{
+	return swiotlb_zc_alloc_pages(mem, GFP_KERNEL, order);
+}
+
+/* Is @page, or the compound page it is part of, lent by swiotlb? */
+static bool zc_page_lent(struct page *page)
+{
+	return folio_test_swiotlb(page_folio(page));
+}
+
+static bool zc_page_lent_by(struct page *page, struct io_tlb_mem *mem)
+{
+	struct folio *folio = page_folio(page);
+
+	return folio_test_swiotlb(folio) && folio_get_private(folio) == mem;
+}
+
+/* Wait for pages still held by the stack (RCU, TCP timers) to come back. */
+static unsigned long zc_wait_used(struct io_tlb_mem *mem, unsigned long want)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(ZC_DRAIN_MS);
+	struct swiotlb_zc_stats st;
+
+	for (;;) {
+		zc_stats(mem, &st);
+		if (st.used == want || time_after(jiffies, timeout))
+			return st.used;
+		msleep(20);
+	}
+}
+
+/* Page references to drop when a case ends, however it ends. */
+struct zc_page_bag {
+	unsigned int n, max;
+	struct page *pages[] __counted_by(max);
+};
+
+static void zc_bag_release(void *data)
+{
+	struct zc_page_bag *bag = data;
+	unsigned int i;
+
+	for (i = 0; i < bag->n; i++) {
+		if (bag->pages[i])
+			put_page(bag->pages[i]);
+		bag->pages[i] = NULL;
+	}
+	bag->n = 0;
+	kfree(bag);
+}
+
+static struct zc_page_bag *zc_bag_new(struct kunit *test, unsigned int max)
+{
+	struct zc_page_bag *bag;
+
+	bag = kzalloc(struct_size(bag, pages, max), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bag);
+	bag->max = max;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_bag_release,
+							bag), 0);
+	return bag;
+}
+
+static void zc_bag_add(struct kunit *test, struct zc_page_bag *bag,
+		       struct page *page)
+{
+	KUNIT_ASSERT_LT(test, bag->n, bag->max);
+	bag->pages[bag->n++] = page;
+}
+
+static void zc_bag_put_all(struct zc_page_bag *bag)
+{
+	unsigned int i;
+
+	for (i = 0; i < bag->n; i++) {
+		if (bag->pages[i])
+			put_page(bag->pages[i]);
+		bag->pages[i] = NULL;
+	}
+	bag->n = 0;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(zc_root_device_unregister, root_device_unregister,
+			    struct device *);
+
+/* A DMA device mapping through @mem, or through the default pool. */
+static struct device *zc_dma_dev_new(struct kunit *test, struct io_tlb_mem *mem)
+{
+	struct device *dev;
+	char name[32];
+	int err;
+
+	snprintf(name, sizeof(name), "skb_frag_zc%d",
+		 atomic_inc_return(&zc_dev_id));
+	dev = root_device_register(name);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	err = kunit_add_action_or_reset(test, zc_root_device_unregister, dev);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	KUNIT_ASSERT_EQ(test, err, 0);
+	if (mem)
+		dev->dma_io_tlb_mem = mem;
+	return dev;
+}
+
+/* Test net device: a NIC that DMA-maps every packet and reflects IPv4. */
+
+struct zc_ndev_priv {
+	bool reflect;
+	atomic_t errors;
+	atomic_t first_error;
+	atomic_long_t lent_bytes;
+	atomic_long_t bounced_bytes;
+	atomic_long_t linear_bytes;
+	atomic_long_t mixed_skbs;
+	atomic_long_t reflected;
+};
+
+enum zc_dev_error {
+	ZC_ERR_NONE,
+	ZC_ERR_MAP,		/* dma_map failed */
+	ZC_ERR_LENT_COPIED,	/* a lent page went through a bounce slot */
+	ZC_ERR_NOT_BOUNCED,	/* an ordinary page was mapped in place */
+	ZC_ERR_DATA,		/* the device would read other bytes */
+};
+
+static void zc_dev_error(struct zc_ndev_priv *priv, enum zc_dev_error err)
+{
+	atomic_cmpxchg(&priv->first_error, ZC_ERR_NONE, err);
+	atomic_inc(&priv->errors);
+}
+
+/* Map one buffer as a NIC would, check what the device sees, unmap. */
+static bool zc_dev_map_one(struct zc_ndev_priv *priv, struct device *dma,
+			   struct page *page, unsigned int off,
+			   unsigned int len)
+{
+	phys_addr_t src = page_to_phys(page) + off;
+	dma_addr_t addr;
+	phys_addr_t phys;
+	bool lent;
+
+	addr = dma_map_page(dma, page, off, len, DMA_TO_DEVICE);
+	if (dma_mapping_error(dma, addr)) {
+		zc_dev_error(priv, ZC_ERR_MAP);
+		return false;
+	}
+	phys = dma_to_phys(dma, addr);
+	lent = zc_page_lent_by(page, dma->dma_io_tlb_mem);
+	if (lent && phys != src)
+		zc_dev_error(priv, ZC_ERR_LENT_COPIED);
+	if (!lent && phys == src)
+		zc_dev_error(priv, ZC_ERR_NOT_BOUNCED);
+	if (memcmp(phys_to_virt(phys), phys_to_virt(src), len))
+		zc_dev_error(priv, ZC_ERR_DATA);
+	dma_unmap_page(dma, addr, len, DMA_TO_DEVICE);
+	return lent;
+}
+
+static void zc_dev_map_skb(struct zc_ndev_priv *priv, struct device *dma,
+			   struct sk_buff *skb)
+{
+	bool lent = false, plain = false;
+	unsigned int i;
+
+	if (skb_headlen(skb)) {
+		zc_dev_map_one(priv, dma, virt_to_page(skb->data),
+			       offset_in_page(skb->data), skb_headlen(skb));
+		atomic_long_add(skb_headlen(skb), &priv->linear_bytes);
+	}
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+		unsigned int len = skb_frag_size(frag);
+
+		if (zc_dev_map_one(priv, dma, skb_frag_page(frag),
+				   skb_frag_off(frag), len)) {
+			atomic_long_add(len, &priv->lent_bytes);
+			lent = true;
+		} else {
+			atomic_long_add(len, &priv->bounced_bytes);
+			plain = true;
+		}
+	}
+	if (lent && plain)
+		atomic_long_inc(&priv->mixed_skbs);
+}
+
+/*
+ * Send an IPv4 packet back in: swap the addresses (IP and TCP checksums
+ * stay valid) so that a packet from 192.0.2.1 to 192.0.2.2 comes in from
+ * 192.0.2.2 to the local 192.0.2.1.
+ */
+static void zc_dev_reflect(struct net_device *dev, struct sk_buff *skb)
+{
+	struct zc_ndev_priv *priv = netdev_priv(dev);
+	struct iphdr *iph;
+
+	skb_orphan(skb);
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	skb_clear_tstamp(skb);
+	if (skb_cow_head(skb, 0) || !pskb_may_pull(skb, sizeof(*iph))) {
+		dev_kfree_skb_any(skb);
+		return;
+	}
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	swap(iph->saddr, iph->daddr);
+	skb_reset_mac_header(skb);
+	skb->mac_len = 0;
+	skb->protocol = htons(ETH_P_IP);
+	skb->pkt_type = PACKET_HOST;
+	skb->dev = dev;
+	atomic_long_inc(&priv->reflected);
+	netif_rx(skb);
+}
+
+static netdev_tx_t zc_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct zc_ndev_priv *priv = netdev_priv(dev);
+
+	if (dev->dev.parent)
+		zc_dev_map_skb(priv, dev->dev.parent, skb);
+	if (READ_ONCE(priv->reflect) && skb->protocol == htons(ETH_P_IP))
+		zc_dev_reflect(dev, skb);
+	else
+		dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+static const struct net_device_ops zc_ndev_ops = {
+	.ndo_start_xmit	= zc_dev_xmit,
+};
+
+static void zc_ndev_setup(struct net_device *dev)
+{
+	dev->netdev_ops = &zc_ndev_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_NOARP | IFF_POINTOPOINT;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->mtu = ETH_DATA_LEN;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU;
+	dev->tx_queue_len = 0;
+	dev->lltx = true;
+	dev->features = NETIF_F_SG | NETIF_F_HW_CSUM;
+	dev->hw_features = dev->features;
+}
+
+static void zc_netdev_free(void *data)
+{
+	/* dst_destroy() drops its device reference from RCU callbacks */
+	rcu_barrier();
+	free_netdev(data);
+}
+
+/* An unregistered net device with DMA parent @parent (none if %NULL). */
+static struct net_device *zc_netdev_new(struct kunit *test,
+					struct device *parent)
+{
+	struct net_device *dev;
+
+	dev = alloc_netdev(sizeof(struct zc_ndev_priv), "zctx%d",
+			   NET_NAME_ENUM, zc_ndev_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_netdev_free,
+							dev), 0);
+	if (parent)
+		SET_NETDEV_DEV(dev, parent);
+	return dev;
+}
+
+static void zc_vlan_setup(struct net_device *dev)
+{
+	zc_ndev_setup(dev);
+	dev->priv_flags |= IFF_802_1Q_VLAN;
+}
+
+/* Enough of a vlan device for is_vlan_dev() and vlan_dev_real_dev(). */
+static struct net_device *zc_vlan_new(struct kunit *test,
+				      struct net_device *real)
+{
+	struct net_device *dev;
+
+	dev = alloc_netdev(sizeof(struct vlan_dev_priv), "zcvlan%d",
+			   NET_NAME_ENUM, zc_vlan_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_netdev_free,
+							dev), 0);
+	vlan_dev_priv(dev)->real_dev = real;
+	return dev;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(zc_dst_release, dst_release, struct dst_entry *);
+
+/* A route through @dev, for a socket's cached dst. */
+static struct dst_entry *zc_dst_new(struct kunit *test, struct net_device *dev)
+{
+	struct dst_entry *dst;
+
+	dst = dst_alloc(&zc_dst_ops, dev, DST_OBSOLETE_NONE, DST_NOCOUNT);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_dst_release,
+							dst), 0);
+	return dst;
+}
+
+static void zc_sock_release(void *data)
+{
+	struct socket *sock = data;
+
+	sk_dst_reset(sock->sk);
+	sock_release(sock);
+}
+
+static struct socket *zc_sock_new(struct kunit *test, int family, int type,
+				  int proto)
+{
+	struct socket *sock;
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, family, type, proto,
+					       &sock), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_sock_release,
+							sock), 0);
+	return sock;
+}
+
+/* 1. Which routes and sockets get lent pages. */
+
+enum zc_route_kind {
+	ZC_RT_TCP,
+	ZC_RT_TCP6,
+	ZC_RT_UDP,
+	ZC_RT_DEFAULT_POOL,
+	ZC_RT_VLAN,
+	ZC_RT_DMA_ANCESTOR,
+	ZC_RT_DISABLED,
+	ZC_RT_CAP,
+	ZC_RT_NO_BOUNCE,
+	ZC_RT_LOOPBACK,
+	ZC_RT_LOOPBACK_FLAG,
+	ZC_RT_NO_PARENT,
+	ZC_RT_XFRM,
+	ZC_RT_ULP,
+	ZC_RT_PSOCK,
+	ZC_RT_NO_ROUTE,
+	ZC_RT_NETLINK,
+};
+
+struct zc_route_case {
+	const char *name;
+	enum zc_route_kind kind;
+	bool eligible;	/* sk_page_frag_zc_mem() names the pool */
+	bool lent;	/* and the pool lends the page */
+};
+
+static const struct zc_route_case zc_route_cases[] = {
+	{ "tcp_bouncing_device", ZC_RT_TCP, true, true },
+	{ "tcp6_bouncing_device", ZC_RT_TCP6, true, true },
+	{ "udp_bouncing_device", ZC_RT_UDP, true, true },
+	{ "tcp_default_pool", ZC_RT_DEFAULT_POOL, true, true },
+	{ "vlan_on_bouncing_device", ZC_RT_VLAN, true, true },
+	{ "virtio_like_dma_ancestor", ZC_RT_DMA_ANCESTOR, true, true },
+	{ "disabled", ZC_RT_DISABLED, false, false },
+	{ "cap_reached", ZC_RT_CAP, true, false },
+	{ "pool_not_bouncing", ZC_RT_NO_BOUNCE, false, false },
+	{ "loopback", ZC_RT_LOOPBACK, false, false },
+	{ "loopback_flag_on_bouncing_device", ZC_RT_LOOPBACK_FLAG, false, false },
+	{ "device_without_dma_parent", ZC_RT_NO_PARENT, false, false },
+	{ "xfrm_route", ZC_RT_XFRM, false, false },
+	{ "tcp_ulp_ktls", ZC_RT_ULP, false, false },
+	{ "sockmap_psock", ZC_RT_PSOCK, false, false },
+	{ "no_cached_route", ZC_RT_NO_ROUTE, false, false },
+	{ "netlink_socket", ZC_RT_NETLINK, false, false },
+};
+
+static void zc_route_case_desc(const struct zc_route_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(zc_route, zc_route_cases, zc_route_case_desc);
+
+/* Lend order-0 pages from @mem until the cap refuses one. */
+static void zc_fill_to_cap(struct kunit *test, struct io_tlb_mem *mem,
+			   struct zc_page_bag *bag)
+{
+	struct swiotlb_zc_stats st0, st1;
+	struct page *page;
+
+	zc_stats(mem, &st0);
+	while ((page = zc_lend(mem, 0)))
+		zc_bag_add(test, bag, page);
+	zc_stats(mem, &st1);
+	KUNIT_ASSERT_GT(test, bag->n, 0);
+	KUNIT_ASSERT_EQ(test, st1.fallback[SWIOTLB_ZC_FB_CAP],
+			st0.fallback[SWIOTLB_ZC_FB_CAP] + 1);
+}
+
+static void zc_route_test(struct kunit *test)
+{
+	const struct zc_route_case *rc = test->param_value;
+	struct swiotlb_zc_stats st0, st1, def0, def1;
+	int family = AF_INET, type = SOCK_STREAM;
+	struct net_device *ndev, *rdev;
+	struct io_tlb_mem *mem, *want;
+	struct page_frag pf = {};
+	struct zc_page_bag *bag;
+	struct dst_entry *dst = NULL;
+	struct io_tlb_mem *got;
+	int proto = IPPROTO_TCP;
+	struct device *parent, *child;
+	struct socket *sock;
+	struct sock *sk;
+	bool ok;
+
+	mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
+	bag = zc_bag_new(test, ZC_POOL_SLABS);
+	parent = zc_dma_dev_new(test, mem);
+	ndev = zc_netdev_new(test, parent);
+	rdev = ndev;
+	want = mem;
+
+	switch (rc->kind) {
+	case ZC_RT_TCP6:
+		if (!IS_ENABLED(CONFIG_IPV6))
+			kunit_skip(test, "needs CONFIG_IPV6");
+		family = AF_INET6;
+		break;
+	case ZC_RT_UDP:
+		type = SOCK_DGRAM;
+		proto = IPPROTO_UDP;
+		break;
+	case ZC_RT_DEFAULT_POOL:
+		if (!swiotlb_zc_mem_can_lend(zc_default_mem))
+			kunit_skip(test, "needs swiotlb=force");
+		parent->dma_io_tlb_mem = zc_default_mem;
+		want = zc_default_mem;
+		break;
+	case ZC_RT_VLAN:
+		if (!IS_ENABLED(CONFIG_VLAN_8021Q))
+			kunit_skip(test, "needs CONFIG_VLAN_8021Q");
+		rdev = zc_vlan_new(test, ndev);
+		break;
+	case ZC_RT_DMA_ANCESTOR:
+		/* As virtio-net: the netdev's parent does no DMA, its own does. */
+		child = kunit_kzalloc(test, sizeof(*child), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, child);
+		child->parent = parent;
+		rdev = zc_netdev_new(test, child);
+		break;
+	case ZC_RT_DISABLED:
+		KUNIT_ASSERT_EQ(test, zc_set_percent(0), 0);
+		break;
+	case ZC_RT_CAP:
+		zc_fill_to_cap(test, mem, bag);
+		break;
+	case ZC_RT_LOOPBACK:
+		rdev = init_net.loopback_dev;
+		break;
+	case ZC_RT_LOOPBACK_FLAG:
+		ndev->flags |= IFF_LOOPBACK;
+		break;
+	case ZC_RT_NO_PARENT:
+		rdev = zc_netdev_new(test, NULL);
+		break;
+	case ZC_RT_XFRM:
+		if (!IS_ENABLED(CONFIG_XFRM))
+			kunit_skip(test, "needs CONFIG_XFRM");
+		break;
+	case ZC_RT_NETLINK:
+		family = AF_NETLINK;
+		type = SOCK_RAW;
+		proto = NETLINK_ROUTE;
+		break;
+	default:
+		break;
+	}
+
+	sock = zc_sock_new(test, family, type, proto);
+	sk = sock->sk;
+	if (rc->kind != ZC_RT_NO_ROUTE) {
+		dst = zc_dst_new(test, rdev);
+		sk_dst_set(sk, dst_clone(dst));
+	}
+	if (rc->kind == ZC_RT_ULP) {
+		char *name = zc_test_ulp.name;
+		int err;
+
+		/* As setsockopt(TCP_ULP, "tls") would, with a test ULP. */
+		err = sock->ops->setsockopt(sock, SOL_TCP, TCP_ULP,
+					    KERNEL_SOCKPTR(name), strlen(name));
+		KUNIT_ASSERT_EQ(test, err, 0);
+		KUNIT_ASSERT_PTR_EQ(test, inet_csk(sk)->icsk_ulp_ops,
+				    (const struct tcp_ulp_ops *)&zc_test_ulp);
+	}
+
+	/* Nothing below may abort the case before the state is restored. */
+#ifdef CONFIG_XFRM
+	if (rc->kind == ZC_RT_XFRM)
+		dst->xfrm = (struct xfrm_state *)&zc_fake_xfrm_state;
+#endif
+	if (rc->kind == ZC_RT_PSOCK)
+		__rcu_assign_sk_user_data_with_flags(sk, &zc_fake_psock,
+						     SK_USER_DATA_PSOCK);
+	if (rc->kind == ZC_RT_NO_BOUNCE)
+		mem->force_bounce = false;
+
+	zc_stats(want, &st0);
+	zc_stats(zc_default_mem, &def0);
+	got = sk_page_frag_zc_mem(sk);
+	ok = sk_page_frag_refill(sk, &pf);
+	zc_stats(want, &st1);
+	zc_stats(zc_default_mem, &def1);
+
+	mem->force_bounce = true;
+	if (rc->kind == ZC_RT_PSOCK)
+		rcu_assign_sk_user_data(sk, NULL);
+#ifdef CONFIG_XFRM
+	if (rc->kind == ZC_RT_XFRM)
+		dst->xfrm = NULL;
+#endif
+
+	KUNIT_EXPECT_TRUE(test, ok);
+	KUNIT_EXPECT_PTR_EQ(test, got, rc->eligible ? want : NULL);
+	KUNIT_ASSERT_NOT_NULL(test, pf.page);
+	KUNIT_EXPECT_EQ(test, zc_page_lent(pf.page), rc->lent);
+	if (rc->lent) {
+		KUNIT_EXPECT_TRUE(test, zc_page_lent_by(pf.page, want));
+		KUNIT_EXPECT_EQ(test, pf.size, ZC_FRAG_SIZE);
+		KUNIT_EXPECT_EQ(test, compound_order(pf.page), ZC_FRAG_ORDER);
+		KUNIT_EXPECT_EQ(test, st1.allocs, st0.allocs + 1);
+		KUNIT_EXPECT_EQ(test, st1.used,
+				st0.used + ZC_SLOTS(ZC_FRAG_ORDER));
+		/* The page is the pool's memory, where the device reads. */
+		KUNIT_EXPECT_GE(test, page_to_phys(pf.page),
+				want->defpool.start);
+		KUNIT_EXPECT_LE(test, page_to_phys(pf.page) + pf.size,
+				want->defpool.end);
+	} else {
+		KUNIT_EXPECT_EQ(test, st1.allocs, st0.allocs);
+		KUNIT_EXPECT_EQ(test, def1.allocs, def0.allocs);
+	}
+	if (rc->kind == ZC_RT_CAP)
+		KUNIT_EXPECT_EQ(test, st1.fallback[SWIOTLB_ZC_FB_CAP] -
+				st0.fallback[SWIOTLB_ZC_FB_CAP],
+				ZC_FRAG_ORDER + 1);
+	/* Slots in use only while the page lives. */
+	put_page(pf.page);
+	zc_stats(want, &st1);
+	KUNIT_EXPECT_EQ(test, st1.used, st0.used);
+	zc_bag_put_all(bag);
+}
+
+/*
+ * 1b. A per-task page_frag shared by sockets with different routes, as
+ * current->task_frag is for kernel sockets: a page lent for one pool never
+ * serves a socket of another pool or an ineligible socket.
+ */
+static void zc_task_frag_test(struct kunit *test)
+{
+	struct io_tlb_mem *mem[2], *want;
+	struct swiotlb_zc_stats st[2];
+	struct socket *sock[3];
+	struct page_frag *pf;
+	struct zc_page_bag *bag;
+	unsigned int i, lent = 0, plain = 0;
+
+	bag = zc_bag_new(test, 64);
+	for (i = 0; i < 2; i++) {
+		struct net_device *ndev;
+		struct dst_entry *dst;
+
+		mem[i] = zc_mem_new(test, ZC_POOL_SLABS, 1);
+		ndev = zc_netdev_new(test, zc_dma_dev_new(test, mem[i]));
+		dst = zc_dst_new(test, ndev);
+		sock[i] = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+		sk_dst_set(sock[i]->sk, dst_clone(dst));
+	}
+	sock[2] = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sk_dst_set(sock[2]->sk, dst_clone(zc_dst_new(test,
+						     init_net.loopback_dev)));
+
+	pf = sk_page_frag(sock[0]->sk);
+	KUNIT_ASSERT_PTR_EQ(test, pf, &current->task_frag);
+	KUNIT_ASSERT_PTR_EQ(test, sk_page_frag(sock[2]->sk), pf);
+	if (pf->page) {
+		put_page(pf->page);
+		pf->page = NULL;
+	}
+
+	for (i = 0; i < 48; i++) {
+		unsigned int s = (i * 7 + i / 5) % 3;
+		struct sock *sk = sock[s]->sk;
+
+		want = s < 2 ? mem[s] : NULL;
+		KUNIT_ASSERT_TRUE(test, sk_page_frag_refill(sk, pf));
+		KUNIT_ASSERT_NOT_NULL(test, pf->page);
+		KUNIT_ASSERT_LE(test, pf->offset + 32, pf->size);
+		if (zc_page_lent(pf->page)) {
+			KUNIT_EXPECT_NOT_NULL_MSG(test, want,
+						  "step %u: lent page for an ineligible socket",
+						  i);
+			KUNIT_EXPECT_TRUE_MSG(test, zc_page_lent_by(pf->page, want),
+					      "step %u: page lent for another pool",
+					      i);
+			lent++;
+		} else {
+			plain++;
+		}
+		/* Every other step, an skb in flight keeps the page. */
+		if (i % 2) {
+			get_page(pf->page);
+			zc_bag_add(test, bag, pf->page);
+		}
+		pf->offset += 1500;
+	}
+	KUNIT_EXPECT_GT(test, lent, 0);
+	KUNIT_EXPECT_GT(test, plain, 0);
+	for (i = 0; i < 2; i++) {
+		zc_stats(mem[i], &st[i]);
+		KUNIT_EXPECT_GT(test, st[i].allocs, 0);
+	}
+
+	put_page(pf->page);
+	pf->page = NULL;
+	zc_bag_put_all(bag);
+}
+
+/* 2. Order fallback in a fragmented pool, then the cap. */
+static void zc_order_fallback_test(struct kunit *test)
+{
+	struct swiotlb_zc_stats st0, st1;
+	struct page_frag pf = {};
+	struct zc_page_bag *bag;
+	struct io_tlb_mem *mem;
+	unsigned int i, kept = 0, freed = 0;
+	struct page *page;
+
+	/* One segment of 128 slots: 256 KiB, eight order-3 runs. */
+	mem = zc_mem_new(test, IO_TLB_SEGSIZE, 1);
+	bag = zc_bag_new(test, IO_TLB_SEGSIZE);
+	KUNIT_ASSERT_EQ(test, zc_set_percent(90), 0);
+
+	/* Fill the pool with order-2 pages... */
+	while ((page = zc_lend(mem, ZC_FRAG_ORDER - 1)))
+		zc_bag_add(test, bag, page);
+	/* ...free those that start an order-3 run, keep their buddies... */
+	for (i = 0; i < bag->n; i++) {
+		phys_addr_t off = page_to_phys(bag->pages[i]) -
+				  mem->defpool.start;
+
+		if (off % ZC_FRAG_SIZE) {
+			kept++;
+		} else {
+			put_page(bag->pages[i]);
+			bag->pages[i] = NULL;
+			freed++;
+		}
+	}
+	KUNIT_ASSERT_GT(test, kept, 0);
+	KUNIT_ASSERT_GT(test, freed, 0);
+	/* ...and take every order-3 run still free. */
+	zc_stats(mem, &st0);
+	while ((page = zc_lend(mem, ZC_FRAG_ORDER)))
+		zc_bag_add(test, bag, page);
+	zc_stats(mem, &st1);
+	KUNIT_ASSERT_EQ_MSG(test, st1.fallback[SWIOTLB_ZC_FB_FRAGMENTED],
+			    st0.fallback[SWIOTLB_ZC_FB_FRAGMENTED] + 1,
+			    "setup did not fragment the pool");
+
+	zc_stats(mem, &st0);
+	KUNIT_ASSERT_TRUE(test, skb_page_frag_refill_zc(32, &pf, GFP_KERNEL,
+							mem));
+	zc_stats(mem, &st1);
+	zc_bag_add(test, bag, pf.page);
+	KUNIT_EXPECT_TRUE(test, zc_page_lent_by(pf.page, mem));
+	KUNIT_EXPECT_LT(test, pf.size, ZC_FRAG_SIZE);
+	KUNIT_EXPECT_EQ(test, pf.size, PAGE_SIZE << (ZC_FRAG_ORDER - 1));
+	KUNIT_EXPECT_EQ(test, pf.size, page_size(pf.page));
+	KUNIT_EXPECT_EQ(test, st1.fallback[SWIOTLB_ZC_FB_FRAGMENTED] -
+			st0.fallback[SWIOTLB_ZC_FB_FRAGMENTED], 1);
+	KUNIT_EXPECT_EQ(test, st1.allocs - st0.allocs, 1);
+	KUNIT_EXPECT_EQ(test, st1.used - st0.used,
+			ZC_SLOTS(ZC_FRAG_ORDER - 1));
+
+	/* With a cap below what is lent, nothing fits: an ordinary page. */
+	KUNIT_ASSERT_EQ(test, zc_set_percent(1), 0);
+	pf.page = NULL;
+	zc_stats(mem, &st0);
+	KUNIT_ASSERT_TRUE(test, skb_page_frag_refill_zc(32, &pf, GFP_KERNEL,
+							mem));
+	zc_stats(mem, &st1);
+	zc_bag_add(test, bag, pf.page);
+	KUNIT_EXPECT_FALSE(test, zc_page_lent(pf.page));
+	KUNIT_EXPECT_EQ(test, st1.fallback[SWIOTLB_ZC_FB_CAP] -
+			st0.fallback[SWIOTLB_ZC_FB_CAP], ZC_FRAG_ORDER + 1);
+	KUNIT_EXPECT_EQ(test, st1.allocs, st0.allocs);
+	KUNIT_EXPECT_EQ(test, st1.used, st0.used);
+
+	zc_bag_put_all(bag);
+	zc_stats(mem, &st1);
+	KUNIT_EXPECT_EQ(test, st1.used, 0);
+	KUNIT_EXPECT_EQ(test, st1.pool_used, 0);
+}
+
+/* 3. A lent page returns exactly once, after the last skb that holds it. */
+
+enum zc_skb_path {
+	ZC_SKB_KFREE,
+	ZC_SKB_CONSUME,
+	ZC_SKB_CLONE_FREE_CLONE_FIRST,
+	ZC_SKB_CLONE_FREE_ORIG_FIRST,
+	ZC_SKB_PSKB_COPY,
+	ZC_SKB_SEGMENT,
+	ZC_SKB_SPLIT,
+};
+
+struct zc_skb_case {
+	const char *name;
+	enum zc_skb_path path;
+};
+
+static const struct zc_skb_case zc_skb_cases[] = {
+	{ "kfree_skb", ZC_SKB_KFREE },
+	{ "consume_skb", ZC_SKB_CONSUME },
+	{ "clone_free_clone_first", ZC_SKB_CLONE_FREE_CLONE_FIRST },
+	{ "clone_free_orig_first", ZC_SKB_CLONE_FREE_ORIG_FIRST },
+	{ "pskb_copy", ZC_SKB_PSKB_COPY },
+	{ "skb_segment", ZC_SKB_SEGMENT },
+	{ "skb_split", ZC_SKB_SPLIT },
+};
+
+static void zc_skb_case_desc(const struct zc_skb_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(zc_skb, zc_skb_cases, zc_skb_case_desc);
+
+#define ZC_SKB_MSS	1000
+#define ZC_SKB_NFRAGS	3
+static const char zc_hdr[] = "abcdefgh";
+
+static u8 zc_pattern(size_t off)
+{
+	return (u8)(off * 131 + (off >> 9) + 7);
+}
+
+/* Frags of ZC_SKB_MSS bytes, one crossing a base page, in @page. */
+static const unsigned int zc_skb_frag_off[ZC_SKB_NFRAGS] = {
+	0, PAGE_SIZE - ZC_SKB_MSS / 2, 3 * PAGE_SIZE,
+};
+
+static struct sk_buff *zc_skb_build(struct kunit *test, struct page *page)
+{
+	const int shinfo = SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	struct sk_buff *skb;
+	unsigned int i;
+
+	skb = alloc_skb(sizeof(zc_hdr) + shinfo, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	/* As net_test.c: headers before skb->data, payload all in frags. */
+	skb_put_data(skb, zc_hdr, sizeof(zc_hdr));
+	skb_reset_mac_header(skb);
+	skb_pull(skb, sizeof(zc_hdr));
+	skb_reset_network_header(skb);
+	skb_reset_transport_header(skb);
+	skb->protocol = htons(ETH_P_ATALK);
+
+	for (i = 0; i < ZC_SKB_NFRAGS; i++) {
+		get_page(page);
+		skb_fill_page_desc(skb, i, page, zc_skb_frag_off[i],
+				   ZC_SKB_MSS);
+		skb->len += ZC_SKB_MSS;
+		skb->data_len += ZC_SKB_MSS;
+		skb->truesize += ZC_SKB_MSS;
+	}
+	return skb;
+}
+
+/* The payload an skb made by zc_skb_build() carries from @from on. */
+static void zc_skb_expect_payload(struct kunit *test, struct sk_buff *skb,
+				  unsigned int from)
+{
+	unsigned int hlen = skb_headlen(skb), i, f, at;
+	u8 byte;
+
+	/* Segments start with a copy of the header, then the payload. */
+	for (i = 0; i < skb->len - hlen; i++) {
+		f = (from + i) / ZC_SKB_MSS;
+		at = zc_skb_frag_off[f] + (from + i) % ZC_SKB_MSS;
+		KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, hlen + i, &byte, 1),
+				0);
+		if (byte != zc_pattern(at)) {
+			KUNIT_FAIL(test, "payload byte %u differs", from + i);
+			return;
+		}
+	}
+}
+
+static void zc_expect_held(struct kunit *test, struct io_tlb_mem *mem,
+			   const struct swiotlb_zc_stats *st0,
+			   unsigned int order, const char *what)
+{
+	struct swiotlb_zc_stats st;
+
+	zc_stats(mem, &st);
+	KUNIT_EXPECT_EQ_MSG(test, st.used, st0->used + ZC_SLOTS(order),
+			    "slots returned too early, after %s", what);
+	KUNIT_EXPECT_EQ_MSG(test, st.frees, st0->frees,
+			    "page returned too early, after %s", what);
+}
+
+static void zc_expect_returned(struct kunit *test, struct io_tlb_mem *mem,
+			       const struct swiotlb_zc_stats *st0)
+{
+	struct swiotlb_zc_stats st;
+
+	zc_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, st0->used);
+	KUNIT_EXPECT_EQ(test, st.frees, st0->frees + 1);
+	KUNIT_EXPECT_EQ(test, st.allocs, st0->allocs + 1);
+	KUNIT_EXPECT_EQ(test, st.pool_used, st0->pool_used);
+	KUNIT_EXPECT_EQ(test, st.stray, st0->stray);
+}
+
+static void zc_skb_test(struct kunit *test)
+{
+	const struct zc_skb_case *sc = test->param_value;
+	struct sk_buff *skb, *other, *segs, *next;
+	struct swiotlb_zc_stats st0;
+	const skb_frag_t *frag;
+	struct io_tlb_mem *mem;
+	struct page *page;
+	unsigned int i, nsegs;
+
+	mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
+	zc_stats(mem, &st0);
+	page = zc_lend(mem, ZC_FRAG_ORDER);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	for (i = 0; i < ZC_FRAG_SIZE; i++)
+		((u8 *)page_address(page))[i] = zc_pattern(i);
+	skb = zc_skb_build(test, page);
+	/* From now on only the skb holds the page. */
+	put_page(page);
+	zc_expect_held(test, mem, &st0, ZC_FRAG_ORDER, "building the skb");
+
+	switch (sc->path) {
+	case ZC_SKB_KFREE:
+		kfree_skb(skb);
+		break;
+	case ZC_SKB_CONSUME:
+		consume_skb(skb);
+		break;
+	case ZC_SKB_CLONE_FREE_CLONE_FIRST:
+	case ZC_SKB_CLONE_FREE_ORIG_FIRST:
+		other = skb_clone(skb, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, other);
+		if (sc->path == ZC_SKB_CLONE_FREE_ORIG_FIRST)
+			swap(skb, other);
+		kfree_skb(other);
+		zc_expect_held(test, mem, &st0, ZC_FRAG_ORDER, "first free");
+		zc_skb_expect_payload(test, skb, 0);
+		consume_skb(skb);
+		break;
+	case ZC_SKB_PSKB_COPY:
+		other = pskb_copy(skb, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, other);
+		/* The copy shares the lent page, it does not copy it. */
+		KUNIT_EXPECT_PTR_EQ(test,
+				    skb_frag_page(&skb_shinfo(other)->frags[0]),
+				    page);
+		consume_skb(skb);
+		zc_expect_held(test, mem, &st0, ZC_FRAG_ORDER, "original");
+		zc_skb_expect_payload(test, other, 0);
+		kfree_skb(other);
+		break;
+	case ZC_SKB_SEGMENT:
+		skb_shinfo(skb)->gso_size = ZC_SKB_MSS;
+		segs = skb_segment(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, segs);
+		consume_skb(skb);
+		zc_expect_held(test, mem, &st0, ZC_FRAG_ORDER, "GSO skb");
+		for (nsegs = 0, skb = segs; skb; skb = next, nsegs++) {
+			next = skb->next;
+			skb_mark_not_on_list(skb);
+			KUNIT_EXPECT_EQ(test, skb->len,
+					sizeof(zc_hdr) + ZC_SKB_MSS);
+			KUNIT_EXPECT_EQ(test, skb->data_len, ZC_SKB_MSS);
+			/* The frag is the lent page, not a copy of it. */
+			frag = &skb_shinfo(skb)->frags[0];
+			KUNIT_EXPECT_PTR_EQ(test,
+					    compound_head(skb_frag_page(frag)),
+					    page);
+			zc_skb_expect_payload(test, skb, nsegs * ZC_SKB_MSS);
+			if (next) {
+				consume_skb(skb);
+				zc_expect_held(test, mem, &st0, ZC_FRAG_ORDER,
+					       "a segment");
+			} else {
+				kfree_skb(skb);
+			}
+		}
+		KUNIT_EXPECT_EQ(test, nsegs, ZC_SKB_NFRAGS);
+		break;
+	case ZC_SKB_SPLIT:
+		other = alloc_skb(0, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, other);
+		/* In the middle of the second frag: both halves hold it. */
+		skb_split(skb, other, ZC_SKB_MSS + ZC_SKB_MSS / 2);
+		KUNIT_EXPECT_EQ(test, skb->len, ZC_SKB_MSS + ZC_SKB_MSS / 2);
+		KUNIT_EXPECT_EQ(test, other->len,
+				ZC_SKB_NFRAGS * ZC_SKB_MSS - skb->len);
+		zc_skb_expect_payload(test, skb, 0);
+		zc_skb_expect_payload(test, other, skb->len);
+		kfree_skb(skb);
+		zc_expect_held(test, mem, &st0, ZC_FRAG_ORDER, "head half");
+		consume_skb(other);
+		break;
+	}
+	zc_expect_returned(test, mem, &st0);
+}
+
+/* 4. A page_frag moves to a new page while an skb holds the old one. */
+static void zc_pfrag_replaced_test(struct kunit *test)
+{
+	struct swiotlb_zc_stats st0, st;
+	struct page_frag pf = {};
+	struct io_tlb_mem *mem;
+	struct page *old;
+	struct sk_buff *skb;
+	unsigned int i;
+
+	mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
+	zc_stats(mem, &st0);
+	KUNIT_ASSERT_TRUE(test, skb_page_frag_refill_zc(32, &pf, GFP_KERNEL,
+							mem));
+	old = pf.page;
+	KUNIT_ASSERT_TRUE(test, zc_page_lent_by(old, mem));
+
+	/* A sender copies 1000 bytes and attaches them to skb A. */
+	memset(page_address(old) + pf.offset, 0x5a, 1000);
+	skb = alloc_skb(0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	get_page(old);
+	skb_fill_page_desc(skb, 0, old, pf.offset, 1000);
+	skb->len = 1000;
+	skb->data_len = 1000;
+	skb->truesize += 1000;
+	pf.offset += 1000;
+
+	/* Room left: the same page, mid-page. */
+	KUNIT_ASSERT_TRUE(test, skb_page_frag_refill_zc(32, &pf, GFP_KERNEL,
+							mem));
+	KUNIT_EXPECT_PTR_EQ(test, pf.page, old);
+	KUNIT_EXPECT_EQ(test, pf.offset, 1000);
+
+	/* Past the end: a new page replaces the one skb A still holds. */
+	pf.offset = pf.size - 16;
+	KUNIT_ASSERT_TRUE(test, skb_page_frag_refill_zc(32, &pf, GFP_KERNEL,
+							mem));
+	KUNIT_EXPECT_PTR_NE(test, pf.page, old);
+	KUNIT_EXPECT_TRUE(test, zc_page_lent_by(pf.page, mem));
+	KUNIT_EXPECT_EQ(test, pf.offset, 0);
+
+	/* The old page is still lent, typed and intact while A lives. */
+	KUNIT_EXPECT_TRUE(test, zc_page_lent_by(old, mem));
+	KUNIT_EXPECT_EQ(test, page_ref_count(old), 1);
+	zc_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, st0.used + 2 * ZC_SLOTS(ZC_FRAG_ORDER));
+	KUNIT_EXPECT_EQ(test, st.frees, st0.frees);
+	for (i = 0; i < 1000; i++) {
+		u8 byte;
+
+		skb_copy_bits(skb, i, &byte, 1);
+		if (byte != 0x5a) {
+			KUNIT_FAIL(test, "skb A byte %u changed", i);
+			break;
+		}
+	}
+
+	kfree_skb(skb);
+	zc_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, st0.used + ZC_SLOTS(ZC_FRAG_ORDER));
+	KUNIT_EXPECT_EQ(test, st.frees, st0.frees + 1);
+
+	put_page(pf.page);
+	zc_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, st0.used);
+	KUNIT_EXPECT_EQ(test, st.frees, st0.frees + 2);
+	KUNIT_EXPECT_EQ(test, st.allocs, st0.allocs + 2);
+}
+
+/* 5. TCP through a bouncing device, copied and MSG_ZEROCOPY sends mixed. */
+
+#define ZC_TCP_MSGS		24
+#define ZC_TCP_MAX_MSG		30000
+#define ZC_TCP_SMALL		700
+#define ZC_TCP_TIMEOUT_S	10
+#define ZC_NIC_ADDR		0xc0000201	/* 192.0.2.1, TEST-NET-1 */
+#define ZC_PEER_ADDR		0xc0000202	/* 192.0.2.2, reflected */
+
+/*
+ * devinet_ioctl() is not exported: a modular build skips this case.
+ */
+#if IS_BUILTIN(CONFIG_SKB_FRAG_ZC_KUNIT_TEST)
+static int zc_set_addr(struct net_device *dev, unsigned int cmd, __be32 addr)
+{
+	struct sockaddr_in *sin;
+	struct ifreq ifr = {};
+
+	strscpy(ifr.ifr_name, dev->name, IFNAMSIZ);
+	sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = addr;
+	return devinet_ioctl(dev_net(dev), cmd, &ifr);
+}
+
+static void zc_netdev_unregister(void *data)
+{
+	unregister_netdev(data);
+	free_netdev(data);
+}
+
+/*
+ * The NIC: up, 192.0.2.1/24 and a DMA parent that bounces through the
+ * default pool; it reflects every IPv4 packet it sends.
+ */
+static struct net_device *zc_nic_new(struct kunit *test, struct device *parent)
+{
+	struct zc_ndev_priv *priv;
+	struct net_device *ndev;
+	int err;
+
+	ndev = alloc_netdev(sizeof(struct zc_ndev_priv), "zctx%d",
+			    NET_NAME_ENUM, zc_ndev_setup);
+	KUNIT_ASSERT_NOT_NULL(test, ndev);
+	SET_NETDEV_DEV(ndev, parent);
+	priv = netdev_priv(ndev);
+	priv->reflect = true;
+	if (register_netdev(ndev)) {
+		free_netdev(ndev);
+		KUNIT_FAIL_AND_ABORT(test, "register_netdev failed");
+	}
+	err = kunit_add_action_or_reset(test, zc_netdev_unregister, ndev);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, dev_open(ndev, NULL), 0);
+	rtnl_unlock();
+	KUNIT_ASSERT_TRUE(test, netif_running(ndev));
+	err = zc_set_addr(ndev, SIOCSIFADDR, htonl(ZC_NIC_ADDR));
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = zc_set_addr(ndev, SIOCSIFNETMASK, htonl(0xffffff00));
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return ndev;
+}
+
+static size_t zc_tcp_msg_len(unsigned int i)
+{
+	return 1000 + (i * 7919) % (ZC_TCP_MAX_MSG - 1000);
+}
+
+static void zc_stream_fill(struct page **pages, size_t len)
+{
+	size_t off;
+
+	for (off = 0; off < len; off++)
+		((u8 *)page_address(pages[off / PAGE_SIZE]))[off % PAGE_SIZE] =
+			zc_pattern(off);
+}
+
+static int zc_send_copy(struct socket *sock, struct page **pages, size_t off,
+			size_t len, int flags)
+{
+	struct msghdr msg = { .msg_flags = flags };
+	struct kvec kv;
+	int ret;
+
+	/* Copied from the same pages the zerocopy sends pin. */
+	while (len) {
+		kv.iov_base = page_address(pages[off / PAGE_SIZE]) +
+			      off % PAGE_SIZE;
+		kv.iov_len = min_t(size_t, len, PAGE_SIZE - off % PAGE_SIZE);
+		ret = kernel_sendmsg(sock, &msg, &kv, 1, kv.iov_len);
+		if (ret <= 0)
+			return ret ? ret : -EIO;
+		off += ret;
+		len -= ret;
+	}
+	return 0;
+}
+
+/*
+ * MSG_ZEROCOPY with SO_ZEROCOPY set, from kernel pages: tcp_sendmsg()
+ * pins the bvec pages with iov_iter_get_pages2() and attaches a
+ * msg_zerocopy uarg, as for a user's pinned pages.
+ */
+static int zc_send_zerocopy(struct socket *sock, struct page **pages,
+			    size_t off, size_t len, int flags)
+{
+	struct bio_vec bv[DIV_ROUND_UP(ZC_TCP_MAX_MSG, PAGE_SIZE) + 1];
+	struct msghdr msg = {};
+	unsigned int n = 0;
+	size_t pos, left;
+	int ret;
+
+	for (pos = off, left = len; left; n++) {
+		unsigned int chunk = min_t(size_t, left,
+					   PAGE_SIZE - pos % PAGE_SIZE);
+
+		if (n >= ARRAY_SIZE(bv))
+			return -E2BIG;
+		bvec_set_page(&bv[n], pages[pos / PAGE_SIZE], chunk,
+			      pos % PAGE_SIZE);
+		pos += chunk;
+		left -= chunk;
+	}
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, n, len);
+	while (msg_data_left(&msg)) {
+		msg.msg_flags = MSG_ZEROCOPY | flags;
+		ret = sock_sendmsg(sock, &msg);
+		if (ret <= 0)
+			return ret ? ret : -EIO;
+	}
+	return 0;
+}
+
+static int zc_recv_check(struct socket *sock, u8 *buf, size_t off, size_t len)
+{
+	struct msghdr msg = {};
+	struct kvec kv;
+	size_t got = 0, i;
+	int ret;
+
+	while (got < len) {
+		kv.iov_base = buf + got;
+		kv.iov_len = len - got;
+		ret = kernel_recvmsg(sock, &msg, &kv, 1, kv.iov_len,
+				     MSG_WAITALL);
+		if (ret <= 0)
+			return ret ? ret : -ECONNRESET;
+		got += ret;
+	}
+	for (i = 0; i < len; i++)
+		if (buf[i] != zc_pattern(off + i))
+			return -EBADMSG;
+	return 0;
+}
+
+static void zc_sock_timeouts(struct socket *sock)
+{
+	sock_set_sndtimeo(sock->sk, ZC_TCP_TIMEOUT_S);
+	WRITE_ONCE(sock->sk->sk_rcvtimeo, ZC_TCP_TIMEOUT_S * HZ);
+}
+
+static void zc_tcp_test(struct kunit *test)
+{
+	struct sockaddr_in laddr = { .sin_family = AF_INET };
+	struct sockaddr_in caddr = { .sin_family = AF_INET };
+	struct sockaddr_in peer = {};
+	struct socket *lsock, *csock, *asock;
+	struct swiotlb_zc_stats st0, st1;
+	struct zc_ndev_priv *priv;
+	struct zc_page_bag *bag;
+	struct net_device *ndev;
+	struct device *parent;
+	size_t total = 0, off;
+	unsigned int i;
+	int one = 1;
+	int err;
+	u8 *rbuf;
+
+	if (!swiotlb_zc_mem_can_lend(zc_default_mem))
+		kunit_skip(test, "needs swiotlb=force");
+
+	parent = zc_dma_dev_new(test, NULL);
+	KUNIT_ASSERT_PTR_EQ(test, parent->dma_io_tlb_mem, zc_default_mem);
+	KUNIT_ASSERT_PTR_EQ(test, swiotlb_zc_dev_mem(parent), zc_default_mem);
+
+	for (i = 0; i < ZC_TCP_MSGS; i++)
+		total += zc_tcp_msg_len(i);
+	bag = zc_bag_new(test, DIV_ROUND_UP(total, PAGE_SIZE));
+	for (i = 0; i < bag->max; i++) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		zc_bag_add(test, bag, page);
+	}
+	zc_stream_fill(bag->pages, total);
+	rbuf = kunit_kmalloc(test, ZC_TCP_MAX_MSG + 1000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rbuf);
+
+	ndev = zc_nic_new(test, parent);
+	priv = netdev_priv(ndev);
+
+	lsock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	zc_sock_timeouts(lsock);
+	laddr.sin_addr.s_addr = htonl(INADDR_ANY);
+	KUNIT_ASSERT_EQ(test, kernel_bind(lsock, (struct sockaddr *)&laddr,
+					  sizeof(laddr)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(lsock, 4), 0);
+	err = kernel_getsockname(lsock, (struct sockaddr *)&laddr);
+	KUNIT_ASSERT_GT(test, err, 0);
+
+	csock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	zc_sock_timeouts(csock);
+	caddr.sin_addr.s_addr = htonl(ZC_PEER_ADDR);
+	caddr.sin_port = laddr.sin_port;
+	KUNIT_ASSERT_EQ(test, kernel_connect(csock, (struct sockaddr *)&caddr,
+					     sizeof(caddr), 0), 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(lsock, &asock, 0), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_sock_release,
+							asock), 0);
+	zc_sock_timeouts(asock);
+	/* The listener sees the connection come from the reflected peer. */
+	err = kernel_getpeername(asock, (struct sockaddr *)&peer);
+	KUNIT_ASSERT_GT(test, err, 0);
+	KUNIT_EXPECT_EQ(test, peer.sin_addr.s_addr, htonl(ZC_PEER_ADDR));
+	KUNIT_ASSERT_PTR_EQ(test, sk_page_frag_zc_mem(csock->sk),
+			    zc_default_mem);
+
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(csock, SOL_SOCKET, SO_ZEROCOPY,
+					      KERNEL_SOCKPTR(&one),
+					      sizeof(one)), 0);
+	KUNIT_ASSERT_TRUE(test, sock_flag(csock->sk, SOCK_ZEROCOPY));
+
+	zc_stats(zc_default_mem, &st0);
+	for (i = 0, off = 0; i < ZC_TCP_MSGS; off += zc_tcp_msg_len(i), i++) {
+		size_t len = zc_tcp_msg_len(i);
+		int ret;
+
+		switch (i % 3) {
+		case 0:
+			ret = zc_send_copy(csock, bag->pages, off, len, 0);
+			break;
+		case 1:
+			ret = zc_send_zerocopy(csock, bag->pages, off, len, 0);
+			break;
+		default:
+			/* Both kinds of frags in one skb. */
+			ret = zc_send_copy(csock, bag->pages, off,
+					   ZC_TCP_SMALL, MSG_MORE);
+			if (!ret)
+				ret = zc_send_zerocopy(csock, bag->pages,
+						       off + ZC_TCP_SMALL,
+						       len - ZC_TCP_SMALL, 0);
+			break;
+		}
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "send %u failed", i);
+		ret = zc_recv_check(asock, rbuf, off, len);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "receive %u failed", i);
+	}
+	zc_stats(zc_default_mem, &st1);
+
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&priv->errors), 0,
+			    "device saw wrong mappings, first error %d",
+			    atomic_read(&priv->first_error));
+	KUNIT_EXPECT_GT(test, atomic_long_read(&priv->reflected), 0);
+	/* Copied sends wrote into lent pages, mapped in place. */
+	KUNIT_EXPECT_GT(test, st1.allocs, st0.allocs);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&priv->lent_bytes), 0);
+	KUNIT_EXPECT_GE(test, st1.mapped_bytes - st0.mapped_bytes,
+			(unsigned long)atomic_long_read(&priv->lent_bytes));
+	/* MSG_ZEROCOPY pages are the sender's: bounced as before. */
+	KUNIT_EXPECT_GT(test, atomic_long_read(&priv->bounced_bytes), 0);
+	KUNIT_EXPECT_GE(test, st1.bounced_bytes - st0.bounced_bytes,
+			(unsigned long)atomic_long_read(&priv->bounced_bytes));
+	KUNIT_EXPECT_GT(test, atomic_long_read(&priv->mixed_skbs), 0);
+	kunit_info(test, "%zu bytes: %ld lent in place, %ld bounced, %ld mixed skbs, %lu pages lent",
+		   total, atomic_long_read(&priv->lent_bytes),
+		   atomic_long_read(&priv->bounced_bytes),
+		   atomic_long_read(&priv->mixed_skbs), st1.allocs - st0.allocs);
+
+	/* Close, and drop what this task's page_frag still holds. */
+	kunit_release_action(test, zc_sock_release, asock);
+	kunit_release_action(test, zc_sock_release, csock);
+	kunit_release_action(test, zc_sock_release, lsock);
+	if (current->task_frag.page) {
+		put_page(current->task_frag.page);
+		current->task_frag.page = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, zc_wait_used(zc_default_mem, st0.used),
+			st0.used);
+}
+
+static void zc_lo_down(void *data)
+{
+	rtnl_lock();
+	dev_close(data);
+	rtnl_unlock();
+}
+
+/* Nothing brings lo up in a KUnit kernel: do, for as long as the case runs. */
+static void zc_lo_up(struct kunit *test)
+{
+	struct net_device *lo = init_net.loopback_dev;
+	int err;
+
+	if (lo->flags & IFF_UP)
+		return;
+	rtnl_lock();
+	err = dev_open(lo, NULL);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = kunit_add_action_or_reset(test, zc_lo_down, lo);
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+/*
+ * 6. A UDP socket connected through the NIC that sends elsewhere with
+ * sendto(): the payload takes the route of its destination, and only that
+ * route decides whether it may go to lent pages. Corked sends
+ * (MSG_MORE) append to page frags, which the queued skbs show.
+ */
+struct zc_udp_case {
+	const char *name;
+	__be32 daddr;
+	bool lent;
+};
+
+static const struct zc_udp_case zc_udp_cases[] = {
+	{ "sendto_connected_peer", htonl(ZC_PEER_ADDR), true },
+	{ "sendto_loopback", htonl(INADDR_LOOPBACK), false },
+};
+
+static void zc_udp_case_desc(const struct zc_udp_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(zc_udp, zc_udp_cases, zc_udp_case_desc);
+
+static void zc_udp_route_test(struct kunit *test)
+{
+	const struct zc_udp_case *uc = test->param_value;
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	unsigned int i, lent = 0, plain = 0, len;
+	struct swiotlb_zc_stats st0, st1;
+	struct msghdr msg = {};
+	struct page **pages;
+	struct socket *sock;
+	struct sk_buff *skb;
+	struct kvec kv;
+	int err;
+
+	if (!swiotlb_zc_mem_can_lend(zc_default_mem))
+		kunit_skip(test, "needs swiotlb=force");
+	zc_lo_up(test);
+	zc_nic_new(test, zc_dma_dev_new(test, NULL));
+	pages = kunit_kcalloc(test, 1, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	pages[0] = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages[0]);
+	zc_stream_fill(pages, PAGE_SIZE);
+
+	sock = zc_sock_new(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	to.sin_port = htons(9);
+	to.sin_addr.s_addr = htonl(ZC_PEER_ADDR);
+	err = kernel_connect(sock, (struct sockaddr *)&to, sizeof(to), 0);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_PTR_EQ(test, sk_page_frag_zc_mem(sock->sk),
+			    zc_default_mem);
+
+	zc_stats(zc_default_mem, &st0);
+	to.sin_addr.s_addr = uc->daddr;
+	msg.msg_name = &to;
+	msg.msg_namelen = sizeof(to);
+	/* The first corked send builds a linear skb, the next ones frags. */
+	for (i = 0; i < 3; i++) {
+		len = i ? 1200 : 100;
+		kv.iov_base = page_address(pages[0]);
+		kv.iov_len = len;
+		msg.msg_flags = MSG_MORE;
+		err = kernel_sendmsg(sock, &msg, &kv, 1, len);
+		KUNIT_ASSERT_EQ(test, err, len);
+	}
+	zc_stats(zc_default_mem, &st1);
+
+	skb_queue_walk(&sock->sk->sk_write_queue, skb) {
+		for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+			skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+			if (zc_page_lent(skb_frag_page(frag)))
+				lent++;
+			else
+				plain++;
+		}
+	}
+	KUNIT_ASSERT_GT_MSG(test, lent + plain, 0, "no paged data queued");
+	if (uc->lent) {
+		KUNIT_EXPECT_GT(test, lent, 0);
+		KUNIT_EXPECT_GT(test, st1.allocs, st0.allocs);
+	} else {
+		KUNIT_EXPECT_EQ_MSG(test, lent, 0,
+				    "payload for 127.0.0.1 in lent pages");
+		KUNIT_EXPECT_EQ(test, st1.allocs, st0.allocs);
+	}
+
+	/* Closing drops the corked data. */
+	kunit_release_action(test, zc_sock_release, sock);
+	put_page(pages[0]);
+	if (current->task_frag.page) {
+		put_page(current->task_frag.page);
+		current->task_frag.page = NULL;
+	}
+}
+#else
+static void zc_tcp_test(struct kunit *test)
+{
+	kunit_skip(test, "needs the test built in, for devinet_ioctl()");
+}
+
+static void zc_udp_route_test(struct kunit *test)
+{
+	kunit_skip(test, "needs the test built in, for devinet_ioctl()");
+}
+
+static const char *zc_udp_gen_params(const void *prev, char *desc)
+{
+	return NULL;
+}
+#endif
+
+static int zc_test_init(struct kunit *test)
+{
+	struct zc_ctx *ctx;
+
+	/* Not a kunit resource: exit() frees resources before it checks. */
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	test->priv = ctx;
+	ctx->saved_percent = swiotlb_zc_tx_percent();
+	KUNIT_ASSERT_EQ(test, zc_set_percent(50), 0);
+	zc_track(test, zc_default_mem, false);
+	return 0;
+}
+
+/*
+ * Release what the case left (sockets, devices, page references), then
+ * check that every pool it used got all its slots back.
+ */
+static void zc_test_exit(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats st;
+	unsigned int i;
+
+	if (!ctx)
+		return;
+	kunit_cleanup(test);
+	/* kunit_cleanup() forgets the test, which still runs until exit ends */
+	current->kunit_test = test;
+	rcu_barrier();
+
+	for (i = 0; i < ctx->nmem; i++) {
+		struct zc_tracked *t = &ctx->mems[i];
+		unsigned long used = zc_wait_used(t->mem, t->start.used);
+
+		zc_stats(t->mem, &st);
+		KUNIT_EXPECT_EQ_MSG(test, used, t->start.used,
+				    "pool %u: slots still lent", i);
+		KUNIT_EXPECT_EQ_MSG(test, st.allocs - t->start.allocs,
+				    st.frees - t->start.frees,
+				    "pool %u: pages lent and returned", i);
+		KUNIT_EXPECT_EQ(test, st.stray, t->start.stray);
+		if (!t->owned)
+			continue;
+		KUNIT_EXPECT_EQ(test, st.pool_used, 0);
+		/* A pool with pages still out is leaked, never freed. */
+		if (used == 0 && st.pool_used == 0)
+			swiotlb_zc_test_mem_destroy(t->mem);
+	}
+	zc_set_percent(ctx->saved_percent);
+	kfree(ctx);
+	test->priv = NULL;
+}
+
+static int zc_suite_init(struct kunit_suite *suite)
+{
+	int err;
+
+	zc_dst_cache = kmem_cache_create("skb_frag_zc_kunit_dst",
+					 sizeof(struct dst_entry), 0,
+					 SLAB_HWCACHE_ALIGN, NULL);
+	if (!zc_dst_cache)
+		return -ENOMEM;
+	zc_dst_ops.kmem_cachep = zc_dst_cache;
+
+	zc_default_dev = root_device_register("skb_frag_zc_default");
+	if (IS_ERR(zc_default_dev)) {
+		err = PTR_ERR(zc_default_dev);
+		goto err_cache;
+	}
+	zc_default_mem = zc_default_dev->dma_io_tlb_mem;
+
+	err = tcp_register_ulp(&zc_test_ulp);
+	if (err)
+		goto err_dev;
+	return 0;
+
+err_dev:
+	root_device_unregister(zc_default_dev);
+err_cache:
+	kmem_cache_destroy(zc_dst_cache);
+	return err;
+}
+
+static void zc_suite_exit(struct kunit_suite *suite)
+{
+	tcp_unregister_ulp(&zc_test_ulp);
+	root_device_unregister(zc_default_dev);
+	rcu_barrier();
+	kmem_cache_destroy(zc_dst_cache);
+}
+
+static struct kunit_case zc_test_cases[] = {
+	KUNIT_CASE_PARAM(zc_route_test, zc_route_gen_params),
+	KUNIT_CASE(zc_task_frag_test),
+	KUNIT_CASE(zc_order_fallback_test),
+	KUNIT_CASE_PARAM(zc_skb_test, zc_skb_gen_params),
+	KUNIT_CASE(zc_pfrag_replaced_test),
+	KUNIT_CASE_SLOW(zc_tcp_test),
+	KUNIT_CASE_PARAM(zc_udp_route_test, zc_udp_gen_params),
+	{}
+};
+
+static struct kunit_suite zc_test_suite = {
+	.name		= "skb_frag_zc",
+	.suite_init	= zc_suite_init,
+	.suite_exit	= zc_suite_exit,
+	.init		= zc_test_init,
+	.exit		= zc_test_exit,
+	.test_cases	= zc_test_cases,
+};
+
+kunit_test_suite(zc_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for socket transmit pages lent by swiotlb");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# make check: every test, in order, each run to the end even if an
+# earlier one failed:
+#   1. KUnit, .kunitconfig: the feature's suites + upstream regression suites
+#   2. KUnit, tools/zctx/kunitconfig.debug: the feature's suites under KASAN,
+#      lockdep, DEBUG_VM, DEBUG_PAGEALLOC, page poisoning and KFENCE, with
+#      any report in the kernel log counted as a failure
+#   3. the benchmark module's in-guest smoke test (accounting, not speed)
+# The last line sums them: "N passed, N failed". Exits non-zero on any
+# failure, crash, missing suite or missing result line.
+#   ZCTX_CHECK="kunit debug smoke"  run a subset
+. "$(dirname "$0")/lib.sh"
+
+Z=$REPO/tools/zctx
+pass=0 failed=0 rc=0 summary=()
+run() {	# name command...
+	local name=$1 t0 out line p f r=0
+	shift
+	t0=$(now)
+	out=$ZCTX_BUILD/check-$name.out
+	log "== $name: $*"
+	"$@" 2>&1 | tee "$out" || r=$?
+	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1 || true)
+	if [ -z "$line" ]; then
+		summary+=("$name: no result line, exit $r ($(elapsed "$t0"))")
+		failed=$((failed + 1)); rc=1; return
+	fi
+	p=$(echo "$line" | sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	pass=$((pass + p)); failed=$((failed + f))
+	if [ "$r" != 0 ] && [ "$f" = 0 ]; then failed=$((failed + 1)); fi
+	[ "$r" = 0 ] || rc=1
+	summary+=("$name: $line, exit $r ($(elapsed "$t0"))")
+}
+
+for c in ${ZCTX_CHECK:-kunit debug smoke}; do
+	case $c in
+	kunit)	run kunit "$Z/kunit.sh" "$REPO/.kunitconfig" ;;
+	debug)	run debug "$Z/kunit.sh" "$Z/kunitconfig.debug" ;;
+	smoke)	run smoke "$Z/bench-smoke.sh" ;;
+	*)	die "unknown check $c" ;;
+	esac
+done
+printf '[zctx] %s\n' "${summary[@]}"
+echo "$pass passed, $failed failed"
+exit $rc
