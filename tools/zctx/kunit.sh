@@ -11,10 +11,15 @@
 KCONF=$(realpath "${1:-$REPO/.kunitconfig}")
 [ -f "$KCONF" ] || die "kunitconfig not found: $KCONF"
 # One build dir per kunitconfig: .kunitconfig -> kunit, kunitconfig.debug -> kunit-debug
-name=$(basename "$KCONF" | sed -e 's/^\.\{0,1\}kunitconfig\.\{0,1\}//')
+name=$(basename "$KCONF" | sed -e 's/^\.\{0,1\}kunitconfig\.\{0,1\}//' -e 's/\.kunitconfig$//')
 OUT=$ZCTX_BUILD/kunit${name:+-$name}
 JSON=$OUT-results.json
 [ "$OUT" = "$ZCTX_BUILD/kunit" ] && JSON=$ZCTX_BUILD/kunit-results.json
+
+# Snapshot: edits to the kunitconfig during the (long) run must not make the
+# build and the check disagree.
+cp "$KCONF" "$OUT.kunitconfig"
+src=$KCONF KCONF=$OUT.kunitconfig
 
 t0=$(now)
 "$REPO/tools/zctx/deps.sh"
@@ -37,7 +42,7 @@ ccache_stats() { ccache --print-stats | awk -F'\t' '
 	END {print h + 0, m + 0}'; }
 read -r hits0 miss0 < <(ccache_stats)
 
-log "kunit: $KCONF -> $OUT (kernel args: ${kargs:-none}; qemu: $qargs)"
+log "kunit: $src -> $OUT (kernel args: ${kargs:-none}; qemu: $qargs)"
 rm -f "$JSON" "$OUT/test.log"
 rc=0
 (cd "$TREE" && ./tools/testing/kunit/kunit.py run --arch=x86_64 \

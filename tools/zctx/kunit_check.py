@@ -73,8 +73,8 @@ def main():
     suites = {g["name"]: leaves(g) for g in root.get("sub_groups", [])}
     for c in root.get("test_cases", []):
         suites.setdefault(c["name"], [])
-        if c["status"] not in ("PASS", "SKIP"):
-            errors.append(f"suite {c['name']}: {c['status']} without test cases")
+        if c["status"] not in ("PASS", "SKIP"):  # counts as one failed case
+            suites[c["name"]].append(c["status"])
 
     total = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     for name, statuses in suites.items():
