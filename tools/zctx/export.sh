@@ -11,6 +11,7 @@
 
 g() { git -C "$TREE" "$@"; }
 g rev-parse -q --verify zctx-base >/dev/null || die "no zctx tree at $TREE; run 'make tree'"
+[ ! -e "$ASSEMBLING" ] || die "assembling $TREE was interrupted; run 'make tree'"
 if [ ! -f "$MANIFEST" ]; then   # e.g. a tree made by hand on top of a zctx-base tag
 	[ "${ZCTX_FORCE:-0}" = 1 ] || die "$TREE was not assembled by 'make tree'" \
 		"(ZCTX_FORCE=1 exports it anyway: all its new files and commits)"

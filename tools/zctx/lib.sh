@@ -15,6 +15,7 @@ TARBALL=${ZCTX_TARBALL:-/usr/src/$LINUX_PKG.tar.xz}
 BASE_INFO=$ZCTX_BUILD/base-info.txt
 STAMP=$TREE/.git/zctx-stamp          # inputs the tree was assembled from
 MANIFEST=$TREE/.git/zctx-manifest    # HEAD + overlay files as assembled
+ASSEMBLING=$TREE/.git/zctx-assembling  # present while tree.sh assembles
 CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/zctx/ccache}
 export REPO ZCTX_BUILD TREE CCACHE_DIR
 
@@ -99,6 +100,7 @@ check_tree_unchanged() {
 	if [ "${ZCTX_FORCE:-0}" = 1 ]; then
 		warn "ZCTX_FORCE=1: discarding any changes in $TREE"; return 0
 	fi
+	[ ! -e "$ASSEMBLING" ] || return 0   # our own interrupted assembly
 	[ -f "$MANIFEST" ] || die "$TREE was not assembled by 'make tree'." \
 		"Move it away, or run with ZCTX_FORCE=1 to discard it."
 	if ! git -C "$TREE" diff --quiet HEAD ||

@@ -15,12 +15,14 @@ tar_sha=$(sha256sum "$TARBALL" 2>/dev/null | cut -d' ' -f1) ||
 if ! grep -qsx "tarball_sha256=$tar_sha" "$BASE_INFO" || [ ! -d "$TREE/.git" ]; then
 	check_tree_unchanged
 	log "extracting $TARBALL"
+	# Built aside and moved into place at the end: an interrupted run leaves
+	# no half-made tree behind.
 	rm -rf "$TREE" "$BASE_INFO" "$ZCTX_BUILD/extract"
 	mkdir -p "$ZCTX_BUILD/extract"
 	tar -xJf "$TARBALL" -C "$ZCTX_BUILD/extract"
 	top=$(ls "$ZCTX_BUILD/extract")
 	[ "$(echo "$top" | wc -l)" = 1 ] || die "unexpected tarball layout: $top"
-	mv "$ZCTX_BUILD/extract/$top" "$TREE" && rmdir "$ZCTX_BUILD/extract"
+	final=$TREE TREE=$ZCTX_BUILD/extract/$top
 
 	kver=$(awk -F' *= *' '$1 ~ /^(VERSION|PATCHLEVEL|SUBLEVEL|EXTRAVERSION)$/ {v[$1]=$2}
 		END {print v["VERSION"] "." v["PATCHLEVEL"] "." v["SUBLEVEL"] v["EXTRAVERSION"]}' \
@@ -53,8 +55,9 @@ if ! grep -qsx "tarball_sha256=$tar_sha" "$BASE_INFO" || [ ! -d "$TREE/.git" ]; 
 	tarball_sha256=$tar_sha
 	base_commit=$(git -C "$TREE" rev-parse zctx-base)
 	INFO
-	rm -f "$STAMP" "$MANIFEST"
-	tree_manifest > "$MANIFEST"
+	tree_manifest > "$TREE/.git/zctx-manifest"
+	mv "$TREE" "$final" && rmdir "$ZCTX_BUILD/extract"
+	TREE=$final
 fi
 sed 's/^/[zctx] base: /' "$BASE_INFO" >&2
 
@@ -80,6 +83,8 @@ done > "$saved"
 
 # 3. Reset to the base and apply the series. git am never fuzzes.
 rm -f "$STAMP"
+touch "$ASSEMBLING"   # an interrupted assembly may be discarded by the next one
+[ ! -d "$TREE/.git/rebase-apply" ] || git -C "$TREE" am --abort || true
 git -C "$TREE" checkout -f -q zctx
 git -C "$TREE" reset -q --hard zctx-base
 git -C "$TREE" clean -fdxq
@@ -113,6 +118,7 @@ done < "$saved"
 
 tree_manifest > "$MANIFEST"
 echo "$stamp" > "$STAMP"
+rm -f "$ASSEMBLING"
 log "tree assembled: $TREE"
 log "  base:    $(sed -n 's/^kernel_version=//p' "$BASE_INFO") from $LINUX_PKG $(sed -n 's/^package_version=//p' "$BASE_INFO") (zctx-base = $(git -C "$TREE" rev-parse --short zctx-base))"
 log "  patches: $n applied (patches/series)"
