@@ -16,6 +16,11 @@ kmake() {
 # allnoconfig + tools/zctx/bench-kernel.config, rebuilt when the fragment
 # changes; then bzImage and modules.
 bench_build_kernel() {
+	if [ "${ZCTX_BENCH_REBUILD:-1}" = 0 ] && [ -f "$KOUT/arch/x86/boot/bzImage" ] &&
+	   [ -f "$KOUT/lib/zctx_bench.ko" ]; then
+		log "bench: ZCTX_BENCH_REBUILD=0: using the kernel and module already in $KOUT"
+		return 0
+	fi
 	mkdir -p "$KOUT" "$CCACHE_DIR"
 	export CCACHE_BASEDIR=$ZCTX_BUILD CCACHE_NOHASHDIR=true
 	local want have

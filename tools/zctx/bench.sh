@@ -13,6 +13,7 @@
 #   ZCTX_ACCEL          tcg (default) or kvm
 #   ZCTX_QEMU_CPU       QEMU -cpu model (default max for tcg, host for kvm)
 #   ZCTX_TREE           use this kernel tree as is (skip deps and `make tree`)
+#   ZCTX_BENCH_REBUILD  0: reuse the kernel and module already built in KOUT
 #   ZCTX_BENCH_KOUT     kernel build dir (default $ZCTX_BUILD/bench-kernel)
 #   ZCTX_RESULTS        results dir (default results/<UTC time>)
 . "$(dirname "$0")/lib.sh"
