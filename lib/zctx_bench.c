@@ -1523,7 +1523,9 @@ static int zctx_run(const struct zctx_params *p)
 	for (;;) {
 		struct swiotlb_zc_stats st;
 
-		if (msleep_interruptible(10) || READ_ONCE(zctx.exiting))
+		/* Only a fatal signal ends a run: a shell gets SIGCHLD. */
+		usleep_range(10000, 11000);
+		if (fatal_signal_pending(current) || READ_ONCE(zctx.exiting))
 			break;
 		zctx_get_stats(&st);
 		zc_peak = max(zc_peak, st.used);
