@@ -13,4 +13,4 @@ set bmargin 5
 set key off
 f = dir.'/headline.dat'
 plot f u 2:xtic(1) lc rgb off2, \
-     f u 0:($2 * 1.03 + 0.01):(sprintf('%.2f', $2)) w labels font ',10'
+     f u 0:2:(sprintf('%.2f', $2)) w labels offset 0,0.8 font ',10'

@@ -155,13 +155,14 @@ bench_results_csv() {
 	local qver model base kver
 	qver=$(qemu-system-x86_64 --version | head -n 1)
 	model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-	base=$(sed -n 's/^package_version=//p' "$ZCTX_BUILD/base-info.txt" 2>/dev/null || true)
+	base=$(cat "$ZCTX_BUILD/base-info.txt" "$(dirname "$TREE")/base-info.txt" 2>/dev/null |
+		sed -n 's/^package_version=//p' | head -n 1)
 	kver=$(sed -n 's/.*ZCTX_INFO kernel=\([^ ]*\).*/\1/p' "$@" | head -n 1)
 	{
 		echo "# zctx benchmark results (tools/zctx/bench.sh), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "# base: $LINUX_PKG ${base:-unknown} (pinned $LINUX_PKG_VERSION); guest kernel: ${kver:-unknown}"
 		echo "# tree: $(git -C "$TREE" describe --always --dirty 2>/dev/null || echo '?'); repo: $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')"
-		echo "# qemu: $qver; accel: $ACCEL; cpu: ${ZCTX_QEMU_CPU:-default}; vcpus: $VCPUS; memory: 2048 MiB"
+		echo "# qemu: $qver; accel: $ACCEL; cpu: ${ZCTX_QEMU_CPU:-$([ "$ACCEL" = kvm ] && echo host || echo max)}; vcpus: $VCPUS; memory: 2048 MiB"
 		echo "# host: $model; $(nproc) cores; $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 		echo "# seconds per point: ${ZCTX_BENCH_SECONDS:-2}; zerocopy on = percent ${ZCTX_BENCH_PERCENT:-50}"
 		sed -n 's/^ZCTX_RESULT \(zctx_bench: \)\{0,1\}//p' "$@" | python3 -c '
