@@ -4,7 +4,9 @@
 #   kunit  KUnit, .kunitconfig: the feature's suites + upstream regression
 #          suites
 #   smoke  the benchmark module's in-guest smoke test (accounting, not
-#          speed)
+#          speed). Not in the default set yet: it passed (27/0) from the
+#          development tree but has not yet run end to end from a fresh
+#          clone within the CI budget.
 #   debug  KUnit, tools/zctx/kunitconfig.debug: the feature's suites under
 #          KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, page poisoning and
 #          KFENCE, any report in the kernel log counted as a failure. Not in
@@ -37,7 +39,7 @@ run() {	# name command...
 	summary+=("$name: $line, exit $r ($(elapsed "$t0"))")
 }
 
-for c in ${ZCTX_CHECK:-kunit smoke}; do
+for c in ${ZCTX_CHECK:-kunit}; do
 	case $c in
 	kunit)	run kunit "$Z/kunit.sh" "$REPO/.kunitconfig" ;;
 	debug)	run debug "$Z/kunit.sh" "$Z/kunitconfig.debug" ;;
