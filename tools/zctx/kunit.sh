@@ -34,8 +34,14 @@ kargs=$(sed -n 's/^[[:space:]]*#[[:space:]]*kernel-args:[[:space:]]*//p' "$KCONF
 qargs="-smp 2 -m 2048 -accel ${ZCTX_ACCEL:-tcg}"
 [ "${ZCTX_ACCEL:-tcg}" = kvm ] && qargs="$qargs -cpu host"
 
+# ccache: CCACHE_BASEDIR makes paths under $ZCTX_BUILD relative, so that
+# build roots share hits. The kernel then sees ../linux/mm/foo.c instead of
+# an absolute path its -fmacro-prefix-map strips: strip that one too, so
+# WARN()/BUG() reports name "mm/foo.c" with or without ccache.
 mkdir -p "$CCACHE_DIR"
-export CCACHE_BASEDIR=$ZCTX_BUILD CCACHE_NOHASHDIR=true  # hits across build roots
+export CCACHE_BASEDIR=$ZCTX_BUILD CCACHE_NOHASHDIR=true
+mkdir -p "$OUT"
+prefix_map="-fmacro-prefix-map=$(realpath --relative-to="$OUT" "$TREE")/="
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ inside the tree
 ccache_stats() { ccache --print-stats | awk -F'\t' '
 	/^(direct|preprocessed)_cache_hit\t/ {h += $2} /^cache_miss\t/ {m = $2}
@@ -47,7 +53,7 @@ rm -f "$JSON" "$OUT/test.log"
 rc=0
 (cd "$TREE" && ./tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--kunitconfig="$KCONF" --build_dir="$OUT" --jobs="$(nproc)" \
-	--make_options "CC=ccache gcc" ${kargs:+--kernel_args "$kargs"} \
+	--make_options "CC=ccache gcc" --make_options "KCFLAGS=$prefix_map" ${kargs:+--kernel_args "$kargs"} \
 	--qemu_args "$qargs" --json="$JSON" --timeout 900) || rc=$?
 t_run=$(elapsed "$t0")
 

@@ -12,10 +12,11 @@ import json
 import re
 import sys
 
+# Case matters ("debug:" is not "BUG:"), except for "Bad page state" & co.
 BAD_LOG = re.compile(
-    r"BUG: (KASAN|KCSAN|KFENCE)|BUG:|WARNING:|Oops|bad page"
+    r"BUG: (KASAN|KCSAN|KFENCE)|BUG:|WARNING:|Oops|(?i:bad page)"
     r"|possible circular locking|inconsistent lock state|INFO: possible"
-    r"|UBSAN:", re.IGNORECASE)
+    r"|UBSAN:")
 
 
 def directives(path):
