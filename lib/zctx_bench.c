@@ -1895,6 +1895,9 @@ static void zctx_teardown(void)
 		sock_release(zctx.lsock);
 		zctx.lsock = NULL;
 	}
+	/* Received skbs whose free another CPU deferred hold lent pages. */
+	if (zctx.ndev)
+		zctx_flush_deferred();
 	zctx_destroy_netdev();
 	kvfree(zctx.results);
 	zctx.results = NULL;

@@ -110,7 +110,23 @@ write_plans() {
 		echo "expect-einval queues queues=17"
 		echo "expect-einval msg_size msg_size=100000"
 		echo "expect-einval mode mode=tcp"
+		echo "# unloading in the middle of a run"
+		echo "percent $pct"
+		echo "interrupt greedy 2 label=intr queues=1 senders=2 msg_size=65536 seconds=120"
+		echo "interrupt tcp 2 label=intr queues=1 senders=2 msg_size=65536 seconds=120"
 	} > "$dir/smoke"
+	{
+		echo "# bench-smoke on a tiny pool (swiotlb=1024,force: 2 MiB) with"
+		echo "# more in flight than it holds: fallback pages, no stall"
+		for p in 90 2 0; do
+			echo "percent $p"
+			echo "greedy label=tiny queues=2 senders=2 msg_size=65536 inflight_kb=4096 seconds=$secs"
+		done
+		echo "tcp-setup"
+		echo "percent 90"
+		echo "tcp label=tiny queues=1 senders=2 msg_size=65536 seconds=$secs"
+		echo "unload"
+	} > "$dir/smoke-tiny"
 }
 
 bench_build_initramfs() {

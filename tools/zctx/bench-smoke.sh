@@ -4,7 +4,9 @@
 # TCP), then assert the accounting, not the speed: copies per byte > 1.9
 # off and < 1.1 on, no checksum errors, the pool balanced after each run.
 # Loading with bad parameters must fail with one message naming the
-# parameter. Last line: "N passed, N failed". Same environment as bench.sh
+# parameter; unloading in the middle of a run must stop it cleanly. A
+# second boot with a tiny pool (swiotlb=1024,force, 2 MiB) and more data
+# in flight than it holds must fall back, make progress and stay balanced. Last line: "N passed, N failed". Same environment as bench.sh
 # (ZCTX_TREE, ZCTX_BENCH_KOUT, ZCTX_VCPUS, ZCTX_ACCEL); ZCTX_BENCH_SECONDS
 # defaults to 1 here.
 . "$(dirname "$0")/lib.sh"
@@ -27,11 +29,14 @@ mkdir -p "$OUT"
 T0=$(now)
 rc=0
 bench_boot smoke "swiotlb=force" "$OUT/serial.log" || rc=$?
+bench_boot smoke-tiny "swiotlb=1024,force" "$OUT/serial-tiny.log" || rc=$?
 t_run=$(elapsed "$T0")
-bench_results_csv "$OUT/results.csv" "$OUT/serial.log"
-log "smoke: build $t_build, boot+runs $t_run, total $(elapsed "$T_ALL"); log $OUT/serial.log"
-gerr=$(grep -cE '^ZCTX_(ERROR|KMSG)|Kernel panic' "$OUT/serial.log" || true)
-grep -E '^ZCTX_(ERROR|KMSG)|Kernel panic' "$OUT/serial.log" >&2 || true
+bench_results_csv "$OUT/results.csv" "$OUT/serial.log" "$OUT/serial-tiny.log"
+log "smoke: build $t_build, boots+runs $t_run, total $(elapsed "$T_ALL"); logs $OUT/serial*.log"
+pat='^ZCTX_(ERROR|KMSG)|Kernel panic'
+gerr=$(cat "$OUT/serial.log" "$OUT/serial-tiny.log" | grep -cE "$pat" || true)
+cat "$OUT/serial.log" "$OUT/serial-tiny.log" | grep -E "$pat" >&2 || true
 python3 "$REPO/tools/zctx/bench_summary.py" --smoke --guest-errors "$gerr" \
-	--log "$OUT/serial.log" "$OUT/results.csv" || rc=1
+	--log "$OUT/serial.log" --log "$OUT/serial-tiny.log" \
+	"$OUT/results.csv" || rc=1
 exit $rc

@@ -125,7 +125,12 @@ def summary(rows):
     return "\n".join(out)
 
 
-def smoke(rows, guest_errors=0, log=None):
+# ZCTX_CHECK lines the smoke plans print (tools/zctx/bench-lib.sh): four
+# bad-parameter loads, four checks for each of two interrupted runs.
+SMOKE_GUEST_CHECKS = 12
+
+
+def smoke(rows, guest_errors=0, logs=()):
     passed = failed = 0
 
     def check(ok, what):
@@ -137,15 +142,21 @@ def smoke(rows, guest_errors=0, log=None):
             failed += 1
 
     check(guest_errors == 0, f"guest log: {guest_errors} error/warning lines")
-    if log:
+    nchecks = 0
+    for log in logs:
         with open(log, errors="replace") as fh:
             for line in fh:
                 if line.startswith("ZCTX_CHECK "):
+                    nchecks += 1
                     words = line.split(None, 2)
                     check(words[1] == "ok", words[2].strip() if len(words) > 2 else line.strip())
+    if logs:
+        check(nchecks == SMOKE_GUEST_CHECKS,
+              f"guest checks: {nchecks} reported, {SMOKE_GUEST_CHECKS} expected")
     for mode in ("greedy", "tcp"):
         for zc in ("off", "on"):
-            rs = [r for r in rows if r.get("mode") == mode and r.get("zerocopy") == zc]
+            rs = [r for r in rows if r.get("mode") == mode and r.get("zerocopy") == zc
+                  and r.get("label") == "smoke"]
             check(bool(rs), f"{mode} zerocopy={zc}: a result line")
             for r in rs:
                 cpb = num(r, "copies_per_byte")
@@ -159,6 +170,27 @@ def smoke(rows, guest_errors=0, log=None):
                 check(num(r, "bytes", 0) > 0, f"{tag}: bytes {r.get('bytes')} > 0")
                 check(r.get("csum_errors") == "0", f"{tag}: csum_errors {r.get('csum_errors')} == 0")
                 check(r.get("pool_balanced") == "1", f"{tag}: pool_balanced {r.get('pool_balanced')} == 1")
+    # Tiny pool: more in flight than the pool holds. Progress, the cap
+    # respected, fallback pages once the cap or the pool is reached (tcp
+    # at 90%, greedy at 2%), no corruption, the pool balanced.
+    tiny = [r for r in rows if r.get("label") == "tiny"]
+    for mode, zc, pct in (("greedy", "on", "90"), ("greedy", "on", "2"),
+                          ("greedy", "off", "0"), ("tcp", "on", "90")):
+        rs = [r for r in tiny if r.get("mode") == mode and r.get("zerocopy") == zc
+              and r.get("percent") == pct]
+        check(bool(rs), f"tiny pool {mode} percent={pct}: a result line")
+        for r in rs:
+            tag = f"tiny pool {mode} percent={pct} run {r.get('run')}"
+            check(num(r, "bytes", 0) > 0, f"{tag}: bytes {r.get('bytes')} > 0 (no stall)")
+            if zc == "on":
+                cap = int(num(r, "pool_slots", 0)) * int(pct) // 100
+                check(num(r, "zc_peak_slots", 0) <= cap,
+                      f"{tag}: zc_peak_slots {r.get('zc_peak_slots')} <= cap {cap}")
+            if mode == "tcp" or pct == "2":
+                check(num(r, "zc_fallbacks", 0) > 0,
+                      f"{tag}: zc_fallbacks {r.get('zc_fallbacks')} > 0")
+            check(r.get("csum_errors") == "0", f"{tag}: csum_errors {r.get('csum_errors')} == 0")
+            check(r.get("pool_balanced") == "1", f"{tag}: pool_balanced {r.get('pool_balanced')} == 1")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
@@ -169,7 +201,8 @@ def main():
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--guest-errors", type=int, default=0,
                     help="error lines in the guest log (smoke: one failed check)")
-    ap.add_argument("--log", help="serial log: ZCTX_CHECK lines count as checks")
+    ap.add_argument("--log", action="append", default=[],
+                    help="serial log: ZCTX_CHECK lines count as checks (repeatable)")
     ap.add_argument("csv")
     a = ap.parse_args()
     rows = load(a.csv)
