@@ -88,7 +88,7 @@ write_plans() {
 	} > "$dir/main"
 	{
 		echo "# zerocopy_tx_percent sweep on a small pool (swiotlb=8192,force:"
-		echo "# 16 MiB); 4 senders with 4 MiB in flight each, like 4 TCP flows"
+		echo "# 16 MiB); 4 senders with up to 4 MiB in flight each, like 4 TCP flows"
 		for p in 0 1 2 5 10 25 50 75 90; do
 			echo "percent $p"
 			echo "greedy label=pct queues=1 senders=4 msg_size=65536 inflight_kb=4096 seconds=$secs"

@@ -66,5 +66,21 @@ else
 fi
 python3 "$REPO/tools/zctx/bench_summary.py" "$OUTDIR/results.csv" |
 	tee "$OUTDIR/summary.txt"
+# table.txt: the summary with how it was made, for the cover letter
+# (make series takes the latest; patches/bench-table.txt is a copy).
+{
+	echo "Command: make bench (ZCTX_BENCH_SECONDS=$SECS ZCTX_BENCH_PERCENT=$PCT" \
+		"ZCTX_BENCH_REPEAT=${ZCTX_BENCH_REPEAT:-1}), $(date -u +%Y-%m-%d)"
+	echo "Guest: $(sed -n "s/^kernel_version=//p" "$ZCTX_BUILD/base-info.txt" 2>/dev/null |
+		head -n 1 | sed 's/^/Linux /')${TREE:+ + this series}, QEMU $ACCEL," \
+		"$VCPUS vCPUs, 2 GiB, swiotlb=force (64 MiB pool; the percent sweep:"
+	echo "swiotlb=8192,force, 16 MiB). Host: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)."
+	echo "Greedy rows: zctx_bench mode=greedy queues=q senders=s msg_size=msg" \
+		"seconds=$SECS; tcp rows:"
+	echo "kernel TCP sockets (mode=tcp); user rows: send() / MSG_ZEROCOPY from" \
+		"a user-space sender. Medians of the repeats."
+	echo
+	cat "$OUTDIR/summary.txt"
+} > "$OUTDIR/table.txt"
 log "timings: build $T_BUILD, guest runs $T_RUN, total $(elapsed "$T_ALL")"
 log "output: $OUTDIR"

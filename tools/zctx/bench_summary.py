@@ -84,7 +84,7 @@ def summary(rows):
     pct = [r for r in rows if r.get("label") == "pct"]
     if pct:
         out.append("")
-        out.append("zerocopy_tx_percent sweep (small pool, 4 senders x 4 MiB in flight)")
+        out.append("zerocopy_tx_percent sweep (small pool, 4 senders, up to 4 MiB in flight each)")
         out.append(f"{'percent':>7} | {'Gb/s':>7} {'cpb':>7} {'fallbacks':>10} {'cap':>8} {'exhaust':>8} {'zc peak':>8} {'pool peak':>9}/{'slots':<6}")
         for r in pct:
             out.append(f"{r['percent']:>7} | {fmt(num(r, 'gbit_s')):>7} {fmt(num(r, 'copies_per_byte'), 4):>7}"
