@@ -6,12 +6,13 @@ export ZCTX_BUILD LINUX_PKG LINUX_PKG_VERSION
 
 Z := tools/zctx
 .DEFAULT_GOAL := help
-.PHONY: help deps tree export check check-debug bench series check-configs clean
+.PHONY: help deps tree export check check-debug check-kcsan bench series check-configs clean
 
 help:
 	@echo "zctx targets ($(LINUX_PKG) $(LINUX_PKG_VERSION), ZCTX_BUILD=$(ZCTX_BUILD)):"
 	@echo "  make check          deps + tree + KUnit suites of .kunitconfig under QEMU"
 	@echo "  make check-debug    same with $(Z)/kunitconfig.debug (KASAN/lockdep, strict log)"
+	@echo "  make check-kcsan    same with $(Z)/kunitconfig.kcsan (KCSAN, strict log)"
 	@echo "  make bench          benchmark + plots"
 	@echo "  make deps           install the Debian packages (incl. pinned kernel source)"
 	@echo "  make tree           assemble \$$ZCTX_BUILD/linux = base + patches/ + overlay"
@@ -33,8 +34,10 @@ check:
 	@$(Z)/check.sh
 
 check-debug:
-	@if [ -f $(Z)/kunitconfig.debug ]; then $(Z)/kunit.sh $(Z)/kunitconfig.debug; \
-	else echo "$(Z)/kunitconfig.debug: not yet written"; exit 2; fi
+	@$(Z)/kunit.sh $(Z)/kunitconfig.debug
+
+check-kcsan:
+	@$(Z)/kunit.sh $(Z)/kunitconfig.kcsan
 
 # Optional scripts: run them if they exist, otherwise say so and fail.
 bench series check-configs:

@@ -1606,6 +1606,134 @@ static void zc_test_stress(struct kunit *test)
 	kfree(s);
 }
 
+/* Cap of 25 slots: one order-3 page (16 slots) fits, a second never does. */
+#define ZC_CAP_RACE_PERCENT	20
+#define ZC_CAP_RACE_ORDER	3
+
+struct zc_cap_race {
+	struct io_tlb_mem *mem;
+	struct completion start;
+	struct completion done;
+	unsigned long cap;
+	unsigned long deadline;
+	atomic_t running;
+	atomic_long_t lent;
+	atomic_long_t max_used;
+};
+
+static void zc_cap_race_sample(struct zc_cap_race *r)
+{
+	struct swiotlb_zc_stats st;
+	long old;
+
+	swiotlb_zc_get_stats(r->mem, &st);
+	old = atomic_long_read(&r->max_used);
+	while ((long)st.used > old &&
+	       !atomic_long_try_cmpxchg(&r->max_used, &old, st.used))
+		;
+}
+
+static int zc_cap_race_fn(void *arg)
+{
+	struct zc_cap_race *r = arg;
+	struct page *page;
+
+	wait_for_completion(&r->start);
+	while (time_before(jiffies, r->deadline)) {
+		page = swiotlb_zc_alloc_pages(r->mem, GFP_KERNEL,
+					      ZC_CAP_RACE_ORDER);
+		zc_cap_race_sample(r);
+		if (page) {
+			atomic_long_inc(&r->lent);
+			zc_put(page, ZC_CAP_RACE_ORDER, ZC_PUT_PAGE, 1);
+		}
+		cond_resched();
+	}
+	atomic_dec(&r->running);
+	kthread_complete_and_exit(&r->done, 0);
+}
+
+static int zc_cap_race_sampler_fn(void *arg)
+{
+	struct zc_cap_race *r = arg;
+
+	wait_for_completion(&r->start);
+	while (atomic_read(&r->running)) {
+		zc_cap_race_sample(r);
+		cond_resched();		/* shares a CPU with a worker */
+	}
+	kthread_complete_and_exit(&r->done, 0);
+}
+
+/*
+ * io_tlb_zc_used is "slots lent": allocators racing for the last room
+ * under the cap must never push it over the cap, not even for a moment,
+ * or an operator reading it (and the benchmark's peak) sees more lent
+ * than zerocopy_tx_percent allows. Workers on every CPU lend and free
+ * order-3 pages where only one fits; a sampler reads the counter.
+ */
+static void zc_test_cap_no_overshoot(struct kunit *test)
+{
+	struct task_struct *tasks[ZC_STRESS_WORKERS + 1];
+	struct zc_ctx *ctx = test->priv;
+	unsigned int i, ncpus, started;
+	struct swiotlb_zc_stats st;
+	struct zc_cap_race *r;
+
+	zc_make_other(test, ZC_STRESS_NSLABS, 1);
+	zc_set_percent(test, ZC_CAP_RACE_PERCENT);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);	/* leaked if threads hang */
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->mem = ctx->other;
+	r->cap = ZC_STRESS_NSLABS * ZC_CAP_RACE_PERCENT / 100;
+	init_completion(&r->start);
+	init_completion(&r->done);
+	atomic_set(&r->running, ZC_STRESS_WORKERS);
+
+	ncpus = num_online_cpus();
+	for (i = 0; i <= ZC_STRESS_WORKERS; i++) {
+		if (i < ZC_STRESS_WORKERS)
+			tasks[i] = kthread_create(zc_cap_race_fn, r,
+						  "zc_cap_race/%u", i);
+		else
+			tasks[i] = kthread_create(zc_cap_race_sampler_fn, r,
+						  "zc_cap_sample");
+		if (IS_ERR(tasks[i]))
+			break;
+		if (ncpus > 1)
+			kthread_bind(tasks[i],
+				     cpumask_nth(i % ncpus, cpu_online_mask));
+	}
+	started = i;
+	if (started <= ZC_STRESS_WORKERS) {
+		while (i--)
+			kthread_stop(tasks[i]);
+		kfree(r);
+		KUNIT_FAIL(test, "cannot create threads");
+		return;
+	}
+	for (i = 0; i < started; i++)
+		wake_up_process(tasks[i]);
+	msleep(20);
+	r->deadline = jiffies + msecs_to_jiffies(ZC_STRESS_MSECS);
+	complete_all(&r->start);
+	for (i = 0; i < started; i++) {
+		if (!wait_for_completion_timeout(&r->done, 120 * HZ)) {
+			KUNIT_FAIL(test, "threads did not finish");
+			return;
+		}
+	}
+	swiotlb_zc_get_stats(r->mem, &st);
+	kunit_info(test, "%ld pages lent, highest io_tlb_zc_used seen %ld, cap %lu\n",
+		   atomic_long_read(&r->lent), atomic_long_read(&r->max_used),
+		   r->cap);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&r->lent), 0);
+	KUNIT_EXPECT_LE(test, atomic_long_read(&r->max_used), (long)r->cap);
+	KUNIT_EXPECT_LE(test, st.hiwater, r->cap);
+	KUNIT_EXPECT_EQ(test, st.used, 0);
+	kfree(r);
+}
+
 static int zc_test_init(struct kunit *test)
 {
 	struct zc_ctx *ctx;
@@ -1701,6 +1829,7 @@ static struct kunit_case swiotlb_zc_test_cases[] = {
 	KUNIT_CASE(zc_test_exhaustion_recovery),
 	KUNIT_CASE(zc_test_softirq),
 	KUNIT_CASE_PARAM(zc_test_stress, zc_stress_gen_params),
+	KUNIT_CASE(zc_test_cap_no_overshoot),
 	{}
 };
 

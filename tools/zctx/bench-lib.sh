@@ -16,8 +16,9 @@ kmake() {
 # allnoconfig + tools/zctx/bench-kernel.config, rebuilt when the fragment
 # changes; then bzImage and modules.
 bench_build_kernel() {
-	if [ "${ZCTX_BENCH_REBUILD:-1}" = 0 ] && [ -f "$KOUT/arch/x86/boot/bzImage" ] &&
-	   [ -f "$KOUT/lib/zctx_bench.ko" ]; then
+	if [ "${ZCTX_BENCH_REBUILD:-1}" = 0 ]; then
+		[ -f "$KOUT/arch/x86/boot/bzImage" ] && [ -f "$KOUT/lib/zctx_bench.ko" ] ||
+			die "ZCTX_BENCH_REBUILD=0 but $KOUT has no bzImage or lib/zctx_bench.ko"
 		log "bench: ZCTX_BENCH_REBUILD=0: using the kernel and module already in $KOUT"
 		return 0
 	fi
@@ -156,7 +157,7 @@ bench_boot() {
 	timeout -k 10 "$tmo" qemu-system-x86_64 -accel "$ACCEL" -cpu "$cpu" \
 		-smp "$VCPUS" -m 2048 -nographic -no-reboot -nic none \
 		-kernel "$KOUT/arch/x86/boot/bzImage" -initrd "$INITRD" \
-		-append "console=ttyS0 $pool quiet panic=-1 zctx.plan=$plan" \
+		-append "console=ttyS0 $pool quiet panic=-1 zctx.plan=$plan ${ZCTX_BENCH_KARGS:-}" \
 		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$logf" |
 		grep --line-buffered -E '^ZCTX_(PROGRESS|ERROR|KMSG|DONE)|Kernel panic|BUG:' |
 		sed -u 's/^ZCTX_/[zctx]   /' >&2 || rc=$?

@@ -4,9 +4,10 @@
 #   kunit  KUnit, .kunitconfig: the feature's suites + upstream regression
 #          suites
 #   smoke  the benchmark module's in-guest smoke test (accounting, not
-#          speed). Not in the default set yet: it passed (27/0) from the
-#          development tree but has not yet run end to end from a fresh
-#          clone within the CI budget.
+#          speed, bad parameters, unload mid-run, a tiny pool). After the
+#          kunit step it boots the KUnit kernel just built (.kunitconfig
+#          builds zctx_bench as a module; kunit.enable=0 skips the
+#          suites); run alone, it builds the small benchmark kernel.
 #   debug  KUnit, tools/zctx/kunitconfig.debug: the feature's suites under
 #          KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, page poisoning and
 #          KFENCE, any report in the kernel log counted as a failure. Not in
@@ -39,11 +40,19 @@ run() {	# name command...
 	summary+=("$name: $line, exit $r ($(elapsed "$t0"))")
 }
 
-for c in ${ZCTX_CHECK:-kunit}; do
+for c in ${ZCTX_CHECK:-kunit smoke}; do
 	case $c in
-	kunit)	run kunit "$Z/kunit.sh" "$REPO/.kunitconfig" ;;
+	kunit)	run kunit "$Z/kunit.sh" "$REPO/.kunitconfig"; kunit_ran=1 ;;
 	debug)	run debug "$Z/kunit.sh" "$Z/kunitconfig.debug" ;;
-	smoke)	run smoke "$Z/bench-smoke.sh" ;;
+	kcsan)	run kcsan "$Z/kunit.sh" "$Z/kunitconfig.kcsan" ;;
+	smoke)	k=$ZCTX_BUILD/kunit
+		if [ -n "${kunit_ran:-}" ] && [ -f "$k/lib/zctx_bench.ko" ] &&
+		   [ -f "$k/arch/x86/boot/bzImage" ]; then
+			run smoke env ZCTX_BENCH_KOUT="$k" ZCTX_BENCH_REBUILD=0 \
+				ZCTX_BENCH_KARGS=kunit.enable=0 "$Z/bench-smoke.sh"
+		else
+			run smoke "$Z/bench-smoke.sh"
+		fi ;;
 	*)	die "unknown check $c" ;;
 	esac
 done

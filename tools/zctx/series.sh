@@ -9,6 +9,7 @@
 # the upstream series adds them ("<patch name without NNNN-> <path>...").
 #
 #   ZCTX_SERIES_BUILD=0   skip the per-patch builds (checks only)
+#   ZCTX_SERIES_DOCS=0    skip the Sphinx build of the documentation
 #   ZCTX_SERIES_CONFIG=f  kunitconfig used for the builds (.kunitconfig)
 . "$(dirname "$0")/lib.sh"
 
@@ -18,6 +19,13 @@ WT=$ZCTX_BUILD/series-wt
 BO=$ZCTX_BUILD/series-build
 
 "$REPO/tools/zctx/deps.sh"
+# checkpatch's SPDX check (scripts/spdxcheck.py) needs ply and GitPython;
+# the documentation build needs Sphinx.
+if ! python3 -c 'import ply, git' 2>/dev/null ||
+   { [ "${ZCTX_SERIES_DOCS:-1}" = 1 ] && ! command -v sphinx-build >/dev/null; }; then
+	need_root_or_print apt-get install -y -q python3-ply python3-git \
+		python3-sphinx python3-sphinx-rtd-theme
+fi
 "$REPO/tools/zctx/tree.sh"
 
 # 1. One commit per patch, with the new files that belong to it.
@@ -64,8 +72,8 @@ lines = open(text).read().split('\n')
 subject, body = lines[0], '\n'.join(lines[1:]).strip('\n')
 # The latest local run if there is one, else the table committed with it.
 tables = sorted(glob.glob(os.path.join(repo, 'results', '*', 'table.txt')))
-tables.append(os.path.join(repo, 'patches', 'bench-table.txt'))
-table = next((open(t).read().rstrip() for t in tables[-2:] if os.path.exists(t)),
+tables = tables[-1:] + [os.path.join(repo, 'patches', 'bench-table.txt')]
+table = next((open(t).read().rstrip() for t in tables if os.path.exists(t)),
              '(no benchmark run yet: make bench)')
 body = body.replace('@BENCH_TABLE@', table)
 s = open(cover).read()
@@ -134,8 +142,32 @@ for p in "$OUT"/0*.patch; do
 	case $build in ok|skipped) ;; *) fail=1 ;; esac
 	log "$status"
 done
+# 4. The documentation the series adds, built with Sphinx as
+# `make htmldocs` does: no warning may name a page the series touches.
+docs=skipped
+if [ "${ZCTX_SERIES_DOCS:-1}" = 1 ] && [ "$fail" = 0 ]; then
+	rst=$(git -C "$WT" diff --name-only zctx-base HEAD -- 'Documentation/*.rst')
+	dirs=$(echo "$rst" | cut -d/ -f2 | sort -u | xargs)
+	t0=$(now)
+	log "docs: make htmldocs SPHINXDIRS=\"$dirs\" (a few minutes)"
+	(cd "$WT" && make O="$ZCTX_BUILD/series-docs" SPHINXDIRS="$dirs" \
+		htmldocs) >"$ZCTX_BUILD/series-docs.log" 2>&1 || docs=FAILED
+	pat=$(echo "$rst" | sed 's/[.]/[.]/g' | paste -sd'|')
+	# A SPHINXDIRS build cannot resolve toctree entries in other
+	# directories (core-api/index.rst lists ../RCU/index): not ours.
+	dw=$(grep -E "($pat).*(WARNING|ERROR)" "$ZCTX_BUILD/series-docs.log" |
+		grep -v 'toctree contains reference to nonexisting document' || true)
+	if [ "$docs" = FAILED ]; then
+		tail -20 "$ZCTX_BUILD/series-docs.log" >&2; fail=1
+	elif [ -n "$dw" ]; then
+		echo "$dw" >&2; docs="warnings"; fail=1
+	else
+		docs="Sphinx clean on $(echo "$rst" | wc -l) pages ($(elapsed "$t0"))"
+	fi
+	log "docs: $docs"
+fi
 git -C "$TREE" worktree remove -f "$WT" || true
 [ "$fail" = 0 ] || die "series check failed (see above)"
 if [ "${ZCTX_SERIES_BUILD:-1}" = 1 ]; then built="each builds (W=1 clean on its files),"; else built="builds SKIPPED,"; fi
-log "series OK: $i patches apply to a clean base, $built checkpatch --strict and kernel-doc clean"
+log "series OK: $i patches apply to a clean base, $built checkpatch --strict and kernel-doc clean; docs: $docs"
 log "send with: git send-email $OUT/*.patch"
