@@ -1508,6 +1508,52 @@ static int zc_stress_flipper_fn(void *arg)
 	kthread_complete_and_exit(&s->done, 0);
 }
 
+struct zc_thread {
+	int (*fn)(void *arg);
+	void *arg;
+	const char *name;
+};
+
+/*
+ * Run @n threads, bound round-robin to the online CPUs, from a common
+ * start: each waits for @start, runs until *@deadline (set just before
+ * @start completes) and ends with kthread_complete_and_exit(@done).
+ * Return: 0; -ECHILD if a thread could not be created (none ran);
+ * -ETIMEDOUT if they did not all finish (their data must be leaked).
+ */
+static int zc_run_threads(const struct zc_thread *t, unsigned int n,
+			  struct completion *start, struct completion *done,
+			  unsigned long *deadline)
+{
+	struct task_struct *tasks[ZC_STRESS_WORKERS + 1];
+	unsigned int i, ncpus = num_online_cpus();
+
+	if (WARN_ON(n > ARRAY_SIZE(tasks)))
+		return -ECHILD;
+	for (i = 0; i < n; i++) {
+		tasks[i] = kthread_create(t[i].fn, t[i].arg, "%s/%u",
+					  t[i].name, i);
+		if (IS_ERR(tasks[i])) {
+			while (i--)
+				kthread_stop(tasks[i]);
+			return -ECHILD;
+		}
+		if (ncpus > 1)
+			kthread_bind(tasks[i],
+				     cpumask_nth(i % ncpus, cpu_online_mask));
+	}
+	for (i = 0; i < n; i++)
+		wake_up_process(tasks[i]);
+	/* Let them all reach the start line, then go. */
+	msleep(20);
+	*deadline = jiffies + msecs_to_jiffies(ZC_STRESS_MSECS);
+	complete_all(start);
+	for (i = 0; i < n; i++)
+		if (!wait_for_completion_timeout(done, 120 * HZ))
+			return -ETIMEDOUT;
+	return 0;
+}
+
 /*
  * Workers on different CPUs lend, map in place, and free through every
  * free path while zerocopy_tx_percent flips under them. The pool is small,
@@ -1518,12 +1564,13 @@ static int zc_stress_flipper_fn(void *arg)
 static void zc_test_stress(struct kunit *test)
 {
 	const struct zc_stress_param *p = test->param_value;
-	struct task_struct *tasks[ZC_STRESS_WORKERS + 1];
+	struct zc_thread t[ZC_STRESS_WORKERS + 1];
 	struct zc_ctx *ctx = test->priv;
 	struct swiotlb_zc_stats s0, st;
-	unsigned int i, ncpus, started;
 	struct zc_stress *s;
+	unsigned int i;
 	long used0;
+	int ret;
 
 	zc_make_other(test, ZC_STRESS_NSLABS, 1);
 	zc_require_direct(test, ctx->other_dev);
@@ -1546,41 +1593,21 @@ static void zc_test_stress(struct kunit *test)
 	swiotlb_zc_get_stats(s->mem, &s0);
 	used0 = zc_total_used(s->mem);
 
-	ncpus = num_online_cpus();
-	for (i = 0; i <= ZC_STRESS_WORKERS; i++) {
-		if (i < ZC_STRESS_WORKERS)
-			tasks[i] = kthread_create(zc_stress_worker_fn,
-						  &s->workers[i],
-						  "zc_stress/%u", i);
-		else
-			tasks[i] = kthread_create(zc_stress_flipper_fn, s,
-						  "zc_stress_flip");
-		if (IS_ERR(tasks[i]))
-			break;
-		if (ncpus > 1)
-			kthread_bind(tasks[i],
-				     cpumask_nth(i % ncpus, cpu_online_mask));
+	for (i = 0; i < ZC_STRESS_WORKERS; i++)
+		t[i] = (struct zc_thread){ zc_stress_worker_fn, &s->workers[i],
+					   "zc_stress" };
+	t[i] = (struct zc_thread){ zc_stress_flipper_fn, s, "zc_stress_flip" };
+	ret = zc_run_threads(t, ARRAY_SIZE(t), &s->start, &s->done,
+			     &s->deadline);
+	if (ret == -ETIMEDOUT) {
+		/* The threads still use *s: leak it. */
+		KUNIT_FAIL(test, "stress threads did not finish");
+		return;
 	}
-	started = i;
-	if (started <= ZC_STRESS_WORKERS) {
-		while (i--)
-			kthread_stop(tasks[i]);
+	if (ret) {
 		kfree(s);
 		KUNIT_FAIL(test, "cannot create stress threads");
 		return;
-	}
-	for (i = 0; i < started; i++)
-		wake_up_process(tasks[i]);
-	/* Let them all reach the start line, then go. */
-	msleep(20);
-	s->deadline = jiffies + msecs_to_jiffies(ZC_STRESS_MSECS);
-	complete_all(&s->start);
-	for (i = 0; i < started; i++) {
-		if (!wait_for_completion_timeout(&s->done, 120 * HZ)) {
-			/* The threads still use *s: leak it. */
-			KUNIT_FAIL(test, "stress threads did not finish");
-			return;
-		}
 	}
 	zc_set_percent(test, 90);
 
@@ -1674,11 +1701,12 @@ static int zc_cap_race_sampler_fn(void *arg)
  */
 static void zc_test_cap_no_overshoot(struct kunit *test)
 {
-	struct task_struct *tasks[ZC_STRESS_WORKERS + 1];
+	struct zc_thread t[ZC_STRESS_WORKERS + 1];
 	struct zc_ctx *ctx = test->priv;
-	unsigned int i, ncpus, started;
 	struct swiotlb_zc_stats st;
 	struct zc_cap_race *r;
+	unsigned int i;
+	int ret;
 
 	zc_make_other(test, ZC_STRESS_NSLABS, 1);
 	zc_set_percent(test, ZC_CAP_RACE_PERCENT);
@@ -1690,38 +1718,19 @@ static void zc_test_cap_no_overshoot(struct kunit *test)
 	init_completion(&r->done);
 	atomic_set(&r->running, ZC_STRESS_WORKERS);
 
-	ncpus = num_online_cpus();
-	for (i = 0; i <= ZC_STRESS_WORKERS; i++) {
-		if (i < ZC_STRESS_WORKERS)
-			tasks[i] = kthread_create(zc_cap_race_fn, r,
-						  "zc_cap_race/%u", i);
-		else
-			tasks[i] = kthread_create(zc_cap_race_sampler_fn, r,
-						  "zc_cap_sample");
-		if (IS_ERR(tasks[i]))
-			break;
-		if (ncpus > 1)
-			kthread_bind(tasks[i],
-				     cpumask_nth(i % ncpus, cpu_online_mask));
+	for (i = 0; i < ZC_STRESS_WORKERS; i++)
+		t[i] = (struct zc_thread){ zc_cap_race_fn, r, "zc_cap_race" };
+	t[i] = (struct zc_thread){ zc_cap_race_sampler_fn, r, "zc_cap_sample" };
+	ret = zc_run_threads(t, ARRAY_SIZE(t), &r->start, &r->done,
+			     &r->deadline);
+	if (ret == -ETIMEDOUT) {
+		KUNIT_FAIL(test, "threads did not finish");	/* leak *r */
+		return;
 	}
-	started = i;
-	if (started <= ZC_STRESS_WORKERS) {
-		while (i--)
-			kthread_stop(tasks[i]);
+	if (ret) {
 		kfree(r);
 		KUNIT_FAIL(test, "cannot create threads");
 		return;
-	}
-	for (i = 0; i < started; i++)
-		wake_up_process(tasks[i]);
-	msleep(20);
-	r->deadline = jiffies + msecs_to_jiffies(ZC_STRESS_MSECS);
-	complete_all(&r->start);
-	for (i = 0; i < started; i++) {
-		if (!wait_for_completion_timeout(&r->done, 120 * HZ)) {
-			KUNIT_FAIL(test, "threads did not finish");
-			return;
-		}
 	}
 	swiotlb_zc_get_stats(r->mem, &st);
 	kunit_info(test, "%ld pages lent, highest io_tlb_zc_used seen %ld, cap %lu\n",
