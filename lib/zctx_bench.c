@@ -1739,8 +1739,11 @@ static ssize_t zctx_write_common(const char __user *ubuf, size_t len,
 	char *buf;
 	int ret;
 
-	if (len > PAGE_SIZE)
+	if (len > PAGE_SIZE) {
+		pr_err("invalid write of %zu bytes: at most %lu\n", len,
+		       PAGE_SIZE);
 		return -EINVAL;
+	}
 	buf = memdup_user_nul(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);

@@ -106,6 +106,16 @@ write_plans() {
 			echo "percent $p"
 			echo "tcp label=smoke queues=1 senders=1 msg_size=65536 seconds=$secs"
 		done
+		echo "# bad writes: -EINVAL, one message, the old value kept"
+		for v in -1 91 abc "" 99999999999999999999 0x; do
+			echo "bad-write /sys/module/swiotlb/parameters/zerocopy_tx_percent $v"
+		done
+		echo "bad-write /sys/kernel/debug/swiotlb/io_tlb_zc_used_hiwater 5"
+		for v in senders=-1 queues=99999999999999999999 msg_size=abc \
+			 senders= nosuchkey=1 mode=bogus ring=3; do
+			echo "bad-write /sys/kernel/debug/zctx_bench/params $v"
+		done
+		echo "bad-write /sys/kernel/debug/zctx_bench/run senders=0"
 		echo "unload"
 		echo "expect-einval senders senders=0"
 		echo "expect-einval queues queues=17"

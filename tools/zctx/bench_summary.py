@@ -126,8 +126,9 @@ def summary(rows):
 
 
 # ZCTX_CHECK lines the smoke plans print (tools/zctx/bench-lib.sh): four
-# bad-parameter loads, four checks for each of two interrupted runs.
-SMOKE_GUEST_CHECKS = 12
+# bad-parameter loads, 15 bad writes, four checks for each of two
+# interrupted runs.
+SMOKE_GUEST_CHECKS = 27
 
 
 def smoke(rows, guest_errors=0, logs=()):
