@@ -129,6 +129,7 @@ write_plans() {
 	{
 		echo "# bench-smoke on a tiny pool (swiotlb=1024,force: 2 MiB) with"
 		echo "# more in flight than it holds: fallback pages, no stall"
+		echo "bad-cmdline /sys/module/swiotlb/parameters/zerocopy_tx_percent 0 zerocopy_tx_percent: 'abc' is not a number"
 		for p in 90 2 0; do
 			echo "percent $p"
 			echo "greedy label=tiny queues=2 senders=2 msg_size=65536 inflight_kb=4096 seconds=$secs"

@@ -29,7 +29,8 @@ mkdir -p "$OUT"
 T0=$(now)
 rc=0
 bench_boot smoke "swiotlb=force" "$OUT/serial.log" || rc=$?
-bench_boot smoke-tiny "swiotlb=1024,force" "$OUT/serial-tiny.log" || rc=$?
+bench_boot smoke-tiny "swiotlb=1024,force swiotlb.zerocopy_tx_percent=abc" \
+	"$OUT/serial-tiny.log" || rc=$?
 t_run=$(elapsed "$T0")
 bench_results_csv "$OUT/results.csv" "$OUT/serial.log" "$OUT/serial-tiny.log"
 log "smoke: build $t_build, boots+runs $t_run, total $(elapsed "$T_ALL"); logs $OUT/serial*.log"

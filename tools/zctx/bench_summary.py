@@ -127,8 +127,8 @@ def summary(rows):
 
 # ZCTX_CHECK lines the smoke plans print (tools/zctx/bench-lib.sh): four
 # bad-parameter loads, 15 bad writes, four checks for each of two
-# interrupted runs.
-SMOKE_GUEST_CHECKS = 27
+# interrupted runs, a bad value on the kernel command line.
+SMOKE_GUEST_CHECKS = 28
 
 
 def smoke(rows, guest_errors=0, logs=()):
