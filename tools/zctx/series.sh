@@ -19,8 +19,10 @@ WT=$ZCTX_BUILD/series-wt
 BO=$ZCTX_BUILD/series-build
 
 "$REPO/tools/zctx/deps.sh"
-# checkpatch's SPDX check (scripts/spdxcheck.py) needs ply and GitPython;
-# the documentation build needs Sphinx.
+# checkpatch's SPDX check (scripts/spdxcheck.py, "#!/usr/bin/env python3")
+# needs ply and GitPython, from Debian's python3 even where another python3
+# (pyenv, a venv) comes first in PATH; the documentation build needs Sphinx.
+export PATH=/usr/bin:$PATH
 if ! python3 -c 'import ply, git' 2>/dev/null ||
    { [ "${ZCTX_SERIES_DOCS:-1}" = 1 ] && ! command -v sphinx-build >/dev/null; }; then
 	need_root_or_print apt-get install -y -q python3-ply python3-git \
@@ -60,6 +62,7 @@ done < <(overlay_files)
 rm -rf "$OUT"
 mkdir -p "$OUT"
 git -C "$WT" format-patch -q --cover-letter --no-signature --thread \
+	--subject-prefix="PATCH v2" \
 	-o "$OUT" zctx-base..HEAD
 cover=$(ls "$OUT"/0000-cover-letter.patch)
 cc=$(cd "$WT" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
@@ -79,8 +82,10 @@ body = body.replace('@BENCH_TABLE@', table)
 s = open(cover).read()
 s = s.replace('*** SUBJECT HERE ***', subject)
 s = s.replace('*** BLURB HERE ***', body)
-if cc:
-    s = s.replace('\nSubject:', '\nCc: %s\nSubject:' % cc, 1)
+# get_maintainer.pl prints one address a line: fold them into one header.
+addrs = [a.strip() for a in cc.split('\n') if a.strip()]
+if addrs:
+    s = s.replace('\nSubject:', '\nCc: %s\nSubject:' % ',\n    '.join(addrs), 1)
 open(cover, 'w').write(s)
 PY
 log "series written to $OUT ($(ls "$OUT" | wc -l) files)"
