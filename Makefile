@@ -10,14 +10,14 @@ Z := tools/zctx
 
 help:
 	@echo "zctx targets ($(LINUX_PKG) $(LINUX_PKG_VERSION), ZCTX_BUILD=$(ZCTX_BUILD)):"
-	@echo "  make check          deps + tree + KUnit suites of .kunitconfig under QEMU"
-	@echo "  make check-debug    same with $(Z)/kunitconfig.debug (KASAN/lockdep, strict log)"
-	@echo "  make check-kcsan    same with $(Z)/kunitconfig.kcsan (KCSAN, strict log)"
+	@echo "  make check          every test: KUnit (.kunitconfig), bench smoke test, debug KUnit"
+	@echo "  make check-debug    only the debug KUnit run ($(Z)/kunitconfig.debug: KASAN/lockdep, strict log)"
+	@echo "  make check-kcsan    the feature suites under KCSAN ($(Z)/kunitconfig.kcsan; not in make check)"
 	@echo "  make bench          benchmark + plots"
 	@echo "  make deps           install the Debian packages (incl. pinned kernel source)"
 	@echo "  make tree           assemble \$$ZCTX_BUILD/linux = base + patches/ + overlay"
 	@echo "  make export         write edits made in \$$ZCTX_BUILD/linux back to patches/ + files"
-	@echo "  make series         build-test every prefix of the patch series"
+	@echo "  make series         the upstream series in out/series, each step built and checked"
 	@echo "  make check-configs  build-test kernel config variants"
 	@echo "  make clean          remove \$$ZCTX_BUILD"
 
