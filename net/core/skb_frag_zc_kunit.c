@@ -401,6 +401,7 @@ static struct net_device *zc_netdev_new(struct kunit *test,
 	return dev;
 }
 
+#if IS_ENABLED(CONFIG_VLAN_8021Q)
 static void zc_vlan_setup(struct net_device *dev)
 {
 	zc_ndev_setup(dev);
@@ -421,6 +422,14 @@ static struct net_device *zc_vlan_new(struct kunit *test,
 	vlan_dev_priv(dev)->real_dev = real;
 	return dev;
 }
+#else
+/* struct vlan_dev_priv is private without CONFIG_VLAN_8021Q: case skipped */
+static struct net_device *zc_vlan_new(struct kunit *test,
+				      struct net_device *real)
+{
+	return NULL;
+}
+#endif
 
 KUNIT_DEFINE_ACTION_WRAPPER(zc_dst_release, dst_release, struct dst_entry *);
 
