@@ -954,6 +954,19 @@ static int zctx_rx_thread(void *data)
 	return 0;
 }
 
+/*
+ * Close a benchmark TCP socket with a reset once the run is over and its
+ * bytes are counted. A graceful close leaves an orphan that keeps its
+ * unacknowledged or out-of-order skbs, and the lent pages in them, until
+ * a retransmission timer fires, seconds later when the tiny-pool runs
+ * dropped packets; tcp_disconnect() frees them now.
+ */
+static void zctx_sock_abort(struct socket *sock)
+{
+	sock_no_linger(sock->sk);
+	sock_release(sock);
+}
+
 static void zctx_rx_reap(bool all)
 {
 	struct zctx_rx *rx, *tmp;
@@ -964,7 +977,7 @@ static void zctx_rx_reap(bool all)
 			continue;
 		kthread_stop(rx->task);
 		put_task_struct(rx->task);
-		sock_release(rx->sock);
+		zctx_sock_abort(rx->sock);
 		list_del(&rx->list);
 		kfree(rx);
 	}
@@ -1193,6 +1206,16 @@ static unsigned long zctx_fallbacks(const struct swiotlb_zc_stats *st)
 	return sum;
 }
 
+/*
+ * Keys of a result line. Less obvious ones: copies_per_byte is (sender
+ * copies + bounce copies) / payload bytes; softirq_copy_per_byte counts
+ * only bounce copies made in softirq; drops are skbs a greedy sender
+ * could not build or the stack refused; map_errors are packets the
+ * device dropped because a DMA mapping failed (the pool was full);
+ * rx_drained (tcp) says whether the receivers got the end of every
+ * stream within 5 s of the stop; pool_balanced says whether every lent
+ * slot was back after the run.
+ */
 enum {
 	F_RUN, F_LABEL, F_MODE, F_ZEROCOPY, F_PERCENT, F_QUEUES, F_SENDERS,
 	F_MSG_SIZE, F_SECONDS, F_BYTES, F_PAYLOAD, F_GBIT_S, F_COPIES, F_SOFTIRQ_COPIES,
@@ -1200,8 +1223,8 @@ enum {
 	F_ZC_ALLOCS, F_ZC_FALLBACKS, F_ZC_FB_CAP, F_ZC_FB_SHORT,
 	F_ZC_PEAK, F_ZC_HIWATER, F_POOL_PEAK, F_POOL_SLOTS,
 	F_POOL_KIB_PER_FLOW, F_SOFTIRQ_MS, F_SOFTIRQ_PCT, F_CSUM_ERRORS,
-	F_UNVERIFIED, F_DROPS, F_MEMCPY_GBS, F_COPY_LIMIT_FRAC,
-	F_POOL_BALANCED, F_VCPUS, F_NR
+	F_UNVERIFIED, F_DROPS, F_MAP_ERRORS, F_RX_DRAINED, F_MEMCPY_GBS,
+	F_COPY_LIMIT_FRAC, F_POOL_BALANCED, F_VCPUS, F_NR
 };
 
 static const char * const zctx_fields[F_NR] = {
@@ -1224,7 +1247,8 @@ static const char * const zctx_fields[F_NR] = {
 	[F_POOL_KIB_PER_FLOW] = "pool_peak_kib_per_flow",
 	[F_SOFTIRQ_MS] = "softirq_ms", [F_SOFTIRQ_PCT] = "softirq_pct",
 	[F_CSUM_ERRORS] = "csum_errors", [F_UNVERIFIED] = "unverified",
-	[F_DROPS] = "drops", [F_MEMCPY_GBS] = "memcpy_gbs",
+	[F_DROPS] = "drops", [F_MAP_ERRORS] = "map_errors",
+	[F_RX_DRAINED] = "rx_drained", [F_MEMCPY_GBS] = "memcpy_gbs",
 	[F_COPY_LIMIT_FRAC] = "gbyte_s_per_memcpy_gbs",
 	[F_POOL_BALANCED] = "pool_balanced", [F_VCPUS] = "vcpus",
 };
@@ -1232,7 +1256,7 @@ static const char * const zctx_fields[F_NR] = {
 struct zctx_snap {
 	struct swiotlb_zc_stats st;
 	u64 softirq_ns;
-	u64 csum_errors, unverified, tx_payload;
+	u64 csum_errors, unverified, tx_payload, map_errors;
 	u64 rx_bytes, rx_csum_errors;
 };
 
@@ -1246,10 +1270,12 @@ static void zctx_snapshot(struct zctx_snap *sn)
 	sn->csum_errors = 0;
 	sn->unverified = 0;
 	sn->tx_payload = 0;
+	sn->map_errors = 0;
 	for (i = 0; i < ZCTX_MAX_QUEUES; i++) {
 		sn->csum_errors += READ_ONCE(zp->q[i].csum_errors);
 		sn->unverified += READ_ONCE(zp->q[i].unverified);
 		sn->tx_payload += READ_ONCE(zp->q[i].tx_payload);
+		sn->map_errors += READ_ONCE(zp->q[i].map_errors);
 	}
 	sn->rx_bytes = atomic64_read(&zctx.rx_bytes);
 	sn->rx_csum_errors = atomic64_read(&zctx.rx_csum_errors);
@@ -1358,7 +1384,7 @@ static void zctx_free_senders(struct zctx_run *run)
 		struct zctx_sender *s = &run->s[i];
 
 		if (s->sock)
-			sock_release(s->sock);
+			zctx_sock_abort(s->sock);
 		kvfree(s->ubuf);
 	}
 	kfree(run->s);
@@ -1467,7 +1493,7 @@ static int zctx_run(const struct zctx_params *p)
 	u64 elapsed_ns = 0, payload, total, drops = 0, mbs, cpus_ns = 0;
 	u64 copied = 0, bounced, bounced_sirq, at_stop = 0;
 	unsigned long used0;
-	bool balanced;
+	bool balanced, rx_drained = true;
 	ktime_t t0;
 	unsigned int i, flows;
 	int ret = 0;
@@ -1550,7 +1576,7 @@ out_stop:
 		for (i = 0; i < p->senders; i++)
 			if (run->s[i].sock)
 				kernel_sock_shutdown(run->s[i].sock, SHUT_WR);
-		zctx_wait_for(zctx_cond_rx_done, run, 0, 5000);
+		rx_drained = zctx_wait_for(zctx_cond_rx_done, run, 0, 5000);
 	}
 	if (!zctx_wait_for(zctx_cond_inflight_zero, run, 0, 5000)) {
 		/* skbs still point at the senders: leak them, never free. */
@@ -1575,7 +1601,7 @@ out_stop:
 		goto out_free;
 
 	/* Everything freed: lent pages must be back, bounce slots free. */
-	balanced = zctx_wait_for(zctx_cond_balanced, run, used0, 2000);
+	balanced = zctx_wait_for(zctx_cond_balanced, run, used0, 5000);
 	zctx_snapshot(&b);
 	payload = p->mode == ZCTX_MODE_TCP ? b.rx_bytes - a.rx_bytes :
 		  b.tx_payload - a.tx_payload;
@@ -1628,6 +1654,9 @@ out_stop:
 		 b.rx_csum_errors - a.rx_csum_errors);
 	snprintf(v[F_UNVERIFIED], 40, "%llu", b.unverified - a.unverified);
 	snprintf(v[F_DROPS], 40, "%llu", drops);
+	snprintf(v[F_MAP_ERRORS], 40, "%llu", b.map_errors - a.map_errors);
+	snprintf(v[F_RX_DRAINED], 40, "%s", p->mode != ZCTX_MODE_TCP ? "-" :
+		 rx_drained ? "1" : "0");
 	zctx_ratio(v[F_MEMCPY_GBS], 40, mbs, 1000, 2);
 	/* (GB/s of payload) / (GB/s of memcpy): share of the copy limit. */
 	zctx_ratio(v[F_COPY_LIMIT_FRAC], 40, at_stop * 1000, elapsed_ns * mbs,
@@ -1636,8 +1665,8 @@ out_stop:
 	snprintf(v[F_VCPUS], 40, "%u", num_online_cpus());
 	zctx_record(v);
 	if (!balanced)
-		pr_err("run %u: swiotlb pool not balanced after the run\n",
-		       zctx.runs);
+		pr_err("run %u: swiotlb pool not balanced after the run: %lu zero-copy slots lent, %lu before\n",
+		       zctx.runs, b.st.used, used0);
 	goto out;
 
 out_free:

@@ -170,6 +170,9 @@ def smoke(rows, guest_errors=0, logs=()):
                     check(cpb > 1.9, f"{tag}: copies_per_byte {cpb} > 1.9")
                 check(num(r, "bytes", 0) > 0, f"{tag}: bytes {r.get('bytes')} > 0")
                 check(r.get("csum_errors") == "0", f"{tag}: csum_errors {r.get('csum_errors')} == 0")
+                # A default-size pool has room for the bounce mappings
+                # next to the lent pages: no packet may fail to map.
+                check(r.get("map_errors") == "0", f"{tag}: map_errors {r.get('map_errors')} == 0")
                 check(r.get("pool_balanced") == "1", f"{tag}: pool_balanced {r.get('pool_balanced')} == 1")
     # Tiny pool: more in flight than the pool holds. Progress, the cap
     # respected, fallback pages once the cap or the pool is reached (tcp
