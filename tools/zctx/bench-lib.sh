@@ -55,13 +55,15 @@ write_plans() {
 	local dir=$1 secs=$2 pct=$3 msg q s p r rep=${ZCTX_BENCH_REPEAT:-1}
 	mkdir -p "$dir"
 	{
-		echo "# greedy sweep: zerocopy off/on x queues x senders x msg size"
-		for p in 0 "$pct"; do
-			echo "percent $p"
-			for msg in 1448 65536; do
-				for q in 1 2 4; do
-					for s in 1 2 4; do
-						for r in $(seq "$rep"); do
+		echo "# greedy sweep: zerocopy off/on x queues x senders x msg size;"
+		echo "# off and on alternate point by point, so that a drift of the"
+		echo "# host (TCG throughput moves by 2-3x over minutes) hits both"
+		for msg in 1448 65536; do
+			for q in 1 2 4; do
+				for s in 1 2 4; do
+					for r in $(seq "$rep"); do
+						for p in 0 "$pct"; do
+							echo "percent $p"
 							echo "greedy label=sweep queues=$q senders=$s msg_size=$msg seconds=$secs"
 						done
 					done
@@ -70,18 +72,14 @@ write_plans() {
 		done
 		echo "# real sockets, same boot: kernel TCP, user send(), MSG_ZEROCOPY"
 		echo "tcp-setup"
-		for p in 0 "$pct"; do
-			echo "percent $p"
-			for s in 1 2; do
-				for r in $(seq "$rep"); do
+		for s in 1 2; do
+			for r in $(seq "$rep"); do
+				for p in 0 "$pct"; do
+					echo "percent $p"
 					echo "tcp label=tcp queues=1 senders=$s msg_size=65536 seconds=$secs"
 					echo "user 1 -l user -n $s -s 65536 -t $secs"
 				done
-			done
-		done
-		echo "percent 0"
-		for s in 1 2; do
-			for r in $(seq "$rep"); do
+				echo "percent 0"
 				echo "user 1 -l user -z -n $s -s 65536 -t $secs"
 			done
 		done
@@ -110,7 +108,10 @@ write_plans() {
 		for v in -1 91 abc "" 99999999999999999999 0x; do
 			echo "bad-write /sys/module/swiotlb/parameters/zerocopy_tx_percent $v"
 		done
-		echo "bad-write /sys/kernel/debug/swiotlb/io_tlb_zc_used_hiwater 5"
+		for v in 5 abc ""; do
+			echo "bad-write /sys/kernel/debug/swiotlb/io_tlb_zc_used_hiwater $v"
+		done
+		echo "good-write /sys/kernel/debug/swiotlb/io_tlb_zc_used_hiwater 0 0"
 		for v in senders=-1 queues=99999999999999999999 msg_size=abc \
 			 senders= nosuchkey=1 mode=bogus ring=3; do
 			echo "bad-write /sys/kernel/debug/zctx_bench/params $v"

@@ -126,9 +126,10 @@ def summary(rows):
 
 
 # ZCTX_CHECK lines the smoke plans print (tools/zctx/bench-lib.sh): four
-# bad-parameter loads, 15 bad writes, four checks for each of two
-# interrupted runs, a bad value on the kernel command line.
-SMOKE_GUEST_CHECKS = 28
+# bad-parameter loads, 17 bad writes, one good write (resetting the
+# zero-copy high-water mark), four checks for each of two interrupted
+# runs, a bad value on the kernel command line.
+SMOKE_GUEST_CHECKS = 31
 
 
 def smoke(rows, guest_errors=0, logs=()):
