@@ -711,6 +711,7 @@ struct zctx_rx {
 	struct task_struct *task;
 	u64 off;
 	bool done;
+	bool eof;	/* the stream ended with the sender's FIN, no error */
 };
 
 struct zctx_result_row {
@@ -938,6 +939,8 @@ static int zctx_rx_thread(void *data)
 		if (n <= 0) {
 			if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
 			    (sk->sk_shutdown & RCV_SHUTDOWN)) {
+				WRITE_ONCE(rx->eof, !sk->sk_err &&
+					   (sk->sk_shutdown & RCV_SHUTDOWN));
 				release_sock(sk);
 				break;
 			}
@@ -948,7 +951,8 @@ static int zctx_rx_thread(void *data)
 	}
 	/* Answer the sender's FIN, so that it knows everything arrived. */
 	kernel_sock_shutdown(rx->sock, SHUT_WR);
-	WRITE_ONCE(rx->done, true);
+	/* Publish rx->eof before done: zctx_rx_eofs() reads it after. */
+	smp_store_release(&rx->done, true);
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ / 100);
 	return 0;
@@ -994,6 +998,20 @@ static bool zctx_rx_all_done(void)
 		done &= READ_ONCE(rx->done);
 	mutex_unlock(&zctx.rx_lock);
 	return done;
+}
+
+/* Receivers whose stream ended cleanly (call once they are all done). */
+static unsigned int zctx_rx_eofs(void)
+{
+	struct zctx_rx *rx;
+	unsigned int n = 0;
+
+	mutex_lock(&zctx.rx_lock);
+	list_for_each_entry(rx, &zctx.rxs, list)
+		/* Pairs with the release in zctx_rx_thread(). */
+		n += smp_load_acquire(&rx->done) && READ_ONCE(rx->eof);
+	mutex_unlock(&zctx.rx_lock);
+	return n;
 }
 
 static int zctx_acceptor_thread(void *data)
@@ -1212,9 +1230,11 @@ static unsigned long zctx_fallbacks(const struct swiotlb_zc_stats *st)
  * only bounce copies made in softirq; drops are skbs a greedy sender
  * could not build or the stack refused; map_errors are packets the
  * device dropped because a DMA mapping failed (the pool was full);
- * rx_drained (tcp) says whether the receivers got the end of every
- * stream within 5 s of the stop; pool_balanced says whether every lent
- * slot was back after the run.
+ * rx_drained (tcp) says whether every sender's stream reached its
+ * receiver's end (FIN, no error) within 3 s of the stop; pool_balanced
+ * says whether every lent slot was back within 3 s after the run. The
+ * three waits at the end of a run (receivers, skbs in flight, balance)
+ * take at most 9 s, so an interrupted run ends within 10 s.
  */
 enum {
 	F_RUN, F_LABEL, F_MODE, F_ZEROCOPY, F_PERCENT, F_QUEUES, F_SENDERS,
@@ -1576,11 +1596,12 @@ out_stop:
 		for (i = 0; i < p->senders; i++)
 			if (run->s[i].sock)
 				kernel_sock_shutdown(run->s[i].sock, SHUT_WR);
-		rx_drained = zctx_wait_for(zctx_cond_rx_done, run, 0, 5000);
+		rx_drained = zctx_wait_for(zctx_cond_rx_done, run, 0, 3000) &&
+			     zctx_rx_eofs() >= p->senders;
 	}
-	if (!zctx_wait_for(zctx_cond_inflight_zero, run, 0, 5000)) {
+	if (!zctx_wait_for(zctx_cond_inflight_zero, run, 0, 3000)) {
 		/* skbs still point at the senders: leak them, never free. */
-		pr_err("run %u: skbs still in flight 5 s after the run; leaking the senders\n",
+		pr_err("run %u: skbs still in flight 3 s after the run; leaking the senders\n",
 		       zctx.runs + 1);
 		run->s = NULL;
 		ret = -EBUSY;
@@ -1601,7 +1622,7 @@ out_stop:
 		goto out_free;
 
 	/* Everything freed: lent pages must be back, bounce slots free. */
-	balanced = zctx_wait_for(zctx_cond_balanced, run, used0, 5000);
+	balanced = zctx_wait_for(zctx_cond_balanced, run, used0, 3000);
 	zctx_snapshot(&b);
 	payload = p->mode == ZCTX_MODE_TCP ? b.rx_bytes - a.rx_bytes :
 		  b.tx_payload - a.tx_payload;
