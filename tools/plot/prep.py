@@ -47,7 +47,8 @@ def main():
         parts.append(f"Linux {m.group(1)}")
     m = re.search(r"accel: (\w+)", meta)
     if m:
-        parts.append(f"QEMU {m.group(1)}")
+        cpu = re.search(r"cpu: ([^;]+);", meta)
+        parts.append(f"QEMU {m.group(1)}" + (f" -cpu {cpu.group(1).strip()}" if cpu else ""))
     vc = {r.get("vcpus") for r in rows if r.get("vcpus")}
     if vc:
         parts.append(f"{'/'.join(sorted(vc))} vCPUs")

@@ -11,7 +11,8 @@
 #   ZCTX_BENCH_PLANS    boots to run: "main small" (default)
 #   ZCTX_VCPUS          guest vCPUs (default 2)
 #   ZCTX_ACCEL          tcg (default) or kvm
-#   ZCTX_QEMU_CPU       QEMU -cpu model (default max for tcg, host for kvm)
+#   ZCTX_QEMU_CPU       QEMU -cpu model (default max,-erms for tcg: see
+#                       bench-lib.sh; host for kvm)
 #   ZCTX_TREE           use this kernel tree as is (skip deps and `make tree`)
 #   ZCTX_BENCH_REBUILD  0: reuse the kernel and module already built in KOUT
 #   ZCTX_BENCH_KOUT     kernel build dir (default $ZCTX_BUILD/bench-kernel)
@@ -72,7 +73,7 @@ python3 "$REPO/tools/zctx/bench_summary.py" "$OUTDIR/results.csv" |
 	echo "Command: make bench (ZCTX_BENCH_SECONDS=$SECS ZCTX_BENCH_PERCENT=$PCT" \
 		"ZCTX_BENCH_REPEAT=${ZCTX_BENCH_REPEAT:-1}), $(date -u +%Y-%m-%d)"
 	echo "Guest: $(sed -n "s/^kernel_version=//p" "$ZCTX_BUILD/base-info.txt" 2>/dev/null |
-		head -n 1 | sed 's/^/Linux /')${TREE:+ + this series}, QEMU $ACCEL," \
+		head -n 1 | sed 's/^/Linux /')${TREE:+ + this series}, QEMU $ACCEL (-cpu $QEMU_CPU)," \
 		"$VCPUS vCPUs, 2 GiB, swiotlb=force (64 MiB pool; the percent sweep:"
 	echo "swiotlb=8192,force, 16 MiB). Host: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)."
 	echo "Greedy rows: zctx_bench mode=greedy queues=q senders=s msg_size=msg" \
