@@ -95,6 +95,10 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 g format-patch -q --abbrev=9 --no-signature --zero-commit -o "$tmp" zctx-base..HEAD
+# Blank context lines become empty lines instead of a lone space: git am
+# and patch(1) take both, and checkpatch run on a patch file that git
+# tracks (it then checks it as a plain file) sees no trailing whitespace.
+for p in "$tmp"/*.patch; do [ -e "$p" ] && sed -i 's/^ $//' "$p"; done
 mkdir -p "$REPO/patches"
 rm -f "$REPO"/patches/*.patch
 (cd "$tmp" && find . -name '*.patch' -printf '%f\n' | sort) > "$REPO/patches/series"
