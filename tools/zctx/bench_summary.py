@@ -49,6 +49,11 @@ def summary(rows):
     def get(mode, label, zc, q, s, msg):
         return groups.get((mode, label, zc, str(q), str(s), str(msg)), [])
 
+    def onoff(q, s, msg):
+        """Median Gbit/s of a greedy sweep point: (off, on)."""
+        return (median(get("greedy", "sweep", "off", q, s, msg), "gbit_s"),
+                median(get("greedy", "sweep", "on", q, s, msg), "gbit_s"))
+
     out.append("Greedy senders (label=sweep): Gbit/s, copies per byte, softirq copies per byte")
     out.append(f"{'msg':>6} {'q':>2} {'s':>2} | {'off Gb/s':>9} {'on Gb/s':>9} {'on/off':>7} |"
                f" {'cpb off':>7} {'cpb on':>7} | {'sirq off':>8} {'sirq on':>8}")
@@ -59,7 +64,7 @@ def summary(rows):
                 on = get("greedy", "sweep", "on", q, s, msg)
                 if not off and not on:
                     continue
-                go, gn = median(off, "gbit_s"), median(on, "gbit_s")
+                go, gn = onoff(q, s, msg)
                 out.append(
                     f"{msg:>6} {q:>2} {s:>2} | {fmt(go):>9} {fmt(gn):>9} {fmt(gn / go if go else float('nan'), 2):>7} |"
                     f" {fmt(median(off, 'copies_per_byte'), 4):>7} {fmt(median(on, 'copies_per_byte'), 4):>7} |"
@@ -124,15 +129,13 @@ def summary(rows):
         out.append(f"  copies/byte with zero-copy off:  {fmt(min(num(r, 'copies_per_byte') for r in off), 4)}"
                    f" .. {fmt(max(num(r, 'copies_per_byte') for r in off), 4)} (target ~2.0)")
     for msg in ("65536", "1448"):
-        go = median(get("greedy", "sweep", "off", 1, 2, msg), "gbit_s")
-        gn = median(get("greedy", "sweep", "on", 1, 2, msg), "gbit_s")
+        go, gn = onoff(1, 2, msg)
         if go == go and gn == gn and go:
             out.append(f"  1 queue, 2 senders, {msg} B: on/off = {gn / go:.2f}x ({fmt(gn)} vs {fmt(go)} Gbit/s; hoped >= 1.8x)")
     ratios = []
     for q in ("1", "2", "4"):
         for sn in ("1", "2", "4"):
-            go = median(get("greedy", "sweep", "off", q, sn, "1448"), "gbit_s")
-            gn = median(get("greedy", "sweep", "on", q, sn, "1448"), "gbit_s")
+            go, gn = onoff(q, sn, "1448")
             if go == go and gn == gn and go:
                 ratios.append(gn / go)
     if ratios:
