@@ -3,6 +3,8 @@ include tools/zctx/base.env
 
 ZCTX_BUILD ?= $(CURDIR)/build
 export ZCTX_BUILD LINUX_PKG LINUX_PKG_VERSION
+# No __pycache__ from our python scripts, in the repo or in the tree.
+export PYTHONDONTWRITEBYTECODE := 1
 
 Z := tools/zctx
 .DEFAULT_GOAL := help
@@ -10,7 +12,7 @@ Z := tools/zctx
 
 help:
 	@echo "zctx targets ($(LINUX_PKG) $(LINUX_PKG_VERSION), ZCTX_BUILD=$(ZCTX_BUILD)):"
-	@echo "  make check          every test: KUnit (.kunitconfig), bench smoke test, debug KUnit"
+	@echo "  make check          every test: checker self-tests, KUnit (.kunitconfig), bench smoke test, debug KUnit"
 	@echo "  make check-debug    only the debug KUnit run ($(Z)/kunitconfig.debug: KASAN/lockdep, strict log)"
 	@echo "  make check-kcsan    the feature suites under KCSAN ($(Z)/kunitconfig.kcsan; not in make check)"
 	@echo "  make bench          benchmark + plots"
