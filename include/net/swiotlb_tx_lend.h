@@ -21,7 +21,7 @@ void sk_page_frag_lend_end(struct page_frag *pfrag);
 #ifdef CONFIG_SWIOTLB_ZEROCOPY_TX
 struct io_tlb_mem *netdev_zc_mem(const struct net_device *dev);
 struct io_tlb_mem *sk_tx_lend_mem(struct sock *sk, struct dst_entry *dst);
-void skb_tx_lend_local(struct sk_buff *skb, bool count);
+void skb_tx_lend_local(struct sk_buff *skb);
 #else
 static inline struct io_tlb_mem *netdev_zc_mem(const struct net_device *dev)
 {
@@ -34,22 +34,21 @@ static inline struct io_tlb_mem *sk_tx_lend_mem(struct sock *sk,
 	return NULL;
 }
 
-static inline void skb_tx_lend_local(struct sk_buff *skb, bool count)
+static inline void skb_tx_lend_local(struct sk_buff *skb)
 {
 }
 #endif
 
 /**
  * skb_tx_lend_check_local() - note a sent packet delivered inside the guest
- * @skb:	Packet handed to loopback, dev_forward_skb() or the receive path.
- * @count:	Count it here (see skb_tx_lend_local()).
+ * @skb:	Packet handed to loopback or dev_forward_skb().
  *
- * A static branch when lending is off.
+ * A static branch when lending is off; see skb_tx_lend_local().
  */
-static inline void skb_tx_lend_check_local(struct sk_buff *skb, bool count)
+static inline void skb_tx_lend_check_local(struct sk_buff *skb)
 {
 	if (swiotlb_zc_enabled())
-		skb_tx_lend_local(skb, count);
+		skb_tx_lend_local(skb);
 }
 
 #endif /* _NET_SWIOTLB_TX_LEND_H */

@@ -19,20 +19,23 @@
  *    protocol, no sockmap, no per-socket IPsec policy, and it never had a
  *    lent packet delivered inside the guest;
  *  - its route is valid now (dst->ops->check()), has no IPsec transform
- *    and no lightweight tunnel, and no LOCAL_OUT netfilter hook of its
- *    namespace may reroute it;
+ *    and no lightweight tunnel, and no output netfilter hook of its
+ *    namespace may keep the packet (only conntrack, defrag and SELinux
+ *    hooks may be there);
  *  - every device it leaves through is a vlan, a passthru or private
- *    macvlan, or the real device, none with an egress tc/tcx program, all
- *    with scatter-gather and checksum offload, and the real device's
- *    driver maps transmit frags in place with the DMA API
+ *    macvlan, or the real device, none with an egress tc/tcx program, a
+ *    netfilter egress hook, a root qdisc that can hold classifiers or an
+ *    L3 master, all with scatter-gather and checksum offload, and the real
+ *    device's driver maps transmit frags in place with the DMA API
  *    (&net_device.tx_maps_frags) from a DMA device that bounces through
  *    swiotlb.
  * Anything else, or anything the kernel cannot tell, gets ordinary pages.
  *
  * Where redirection cannot be seen in advance, a packet carrying lent
- * frags that is delivered inside the guest (loopback, dev_forward_skb(),
- * any local receive) is counted (TxLendLocalDelivery in /proc/net/netstat),
- * warned about once, and its sending socket never gets lent pages again.
+ * frags that is handed to loopback or dev_forward_skb() while it still
+ * belongs to its socket is counted (TxLendLocalDelivery in
+ * /proc/net/netstat), warned about once, and that socket never gets lent
+ * pages again.
  *
  * See Documentation/core-api/swiotlb-zerocopy-tx.rst.
  */
@@ -48,10 +51,9 @@
 #include <net/dst.h>
 #include <net/inet_connection_sock.h>
 #include <net/ip.h>
+#include <net/ip6_fib.h>
 #include <net/lwtunnel.h>
-#if IS_ENABLED(CONFIG_NF_TABLES)
-#include <net/netfilter/nf_tables.h>
-#endif
+#include <net/sch_generic.h>
 #include <net/sock.h>
 #include <net/swiotlb_tx_lend.h>
 #include <net/xfrm.h>
@@ -61,81 +63,126 @@
 
 #if IS_ENABLED(CONFIG_NETFILTER)
 /*
- * LOCAL_OUT hooks that cannot reroute a packet: connection tracking,
- * the raw, filter and security tables and SELinux, at the priorities they
- * register with, and nftables chains of type filter. NAT, mangle and
- * nftables route chains (which reroute), BPF netfilter programs, IPVS and
- * anything unknown make the namespace's sockets use ordinary pages.
+ * Output hooks that neither drop, queue, duplicate nor reroute a locally
+ * generated packet: connection tracking with its defragmentation, and
+ * SELinux labelling, at the priorities they register with. Any other hook
+ * on LOCAL_OUT or POST_ROUTING (NAT, mangle, filter, raw or security
+ * tables, nftables chains, IPVS, BPF programs, anything unknown) may keep
+ * the payload in the guest (REDIRECT, DROP or REJECT, TEE or dup,
+ * NFQUEUE): the kernel cannot know, so it does not lend.
  */
-static bool nf_hook_keeps_route(const struct nf_hook_ops *ops)
+static bool nf_hook_keeps_packet(const struct nf_hook_ops *ops)
 {
-	switch (ops->hook_ops_type) {
-#if IS_ENABLED(CONFIG_NF_TABLES)
-	case NF_HOOK_OP_NF_TABLES: {
-		const struct nft_chain *chain = ops->priv;
-
-		return nft_base_chain(chain)->type->type == NFT_CHAIN_T_DEFAULT;
-	}
-#endif
-	case NF_HOOK_OP_UNDEFINED:
-		switch (ops->priority) {
-		case NF_IP_PRI_RAW:
-		case NF_IP_PRI_SELINUX_FIRST:
-		case NF_IP_PRI_CONNTRACK:
-		case NF_IP_PRI_FILTER:
-		case NF_IP_PRI_SECURITY:
-		case NF_IP_PRI_SELINUX_LAST:
-		case NF_IP_PRI_CONNTRACK_HELPER:
-		case NF_IP_PRI_CONNTRACK_CONFIRM:
-			return true;
-		}
+	if (ops->hook_ops_type != NF_HOOK_OP_UNDEFINED)
 		return false;
-	default:
-		return false;
+	switch (ops->priority) {
+	case NF_IP_PRI_CONNTRACK_DEFRAG:
+	case NF_IP_PRI_SELINUX_FIRST:
+	case NF_IP_PRI_CONNTRACK:
+	case NF_IP_PRI_SELINUX_LAST:
+	case NF_IP_PRI_CONNTRACK_CONFIRM:
+		return true;
 	}
+	return false;
 }
 
-/* May a LOCAL_OUT hook of @net reroute a packet of @family? */
-static bool nf_local_out_may_reroute(const struct net *net, int family)
+static bool nf_hooks_keep_packet(const struct nf_hook_entries *e)
 {
-	const struct nf_hook_entries *e = NULL;
 	struct nf_hook_ops **ops;
 	unsigned int i;
 
+	if (!e)
+		return true;
+	ops = nf_hook_entries_get_hook_ops(e);
+	for (i = 0; i < e->num_hook_entries; i++)
+		if (!nf_hook_keeps_packet(ops[i]))
+			return false;
+	return true;
+}
+
+/* May an output hook of @net keep a packet of @family in the guest? */
+static bool nf_output_may_keep(const struct net *net, int family)
+{
+	struct nf_hook_entries __rcu * const *hooks;
+
 	if (family == AF_INET)
-		e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_LOCAL_OUT]);
+		hooks = net->nf.hooks_ipv4;
 #if IS_ENABLED(CONFIG_IPV6)
 	else if (family == AF_INET6)
-		e = rcu_dereference(net->nf.hooks_ipv6[NF_INET_LOCAL_OUT]);
+		hooks = net->nf.hooks_ipv6;
 #endif
 	else
 		return true;
-	if (!e)
-		return false;
-	ops = nf_hook_entries_get_hook_ops(e);
-	for (i = 0; i < e->num_hook_entries; i++)
-		if (!nf_hook_keeps_route(ops[i]))
-			return true;
-	return false;
+	return !nf_hooks_keep_packet(rcu_dereference(hooks[NF_INET_LOCAL_OUT])) ||
+	       !nf_hooks_keep_packet(rcu_dereference(hooks[NF_INET_POST_ROUTING]));
 }
 #else
-static bool nf_local_out_may_reroute(const struct net *net, int family)
+static bool nf_output_may_keep(const struct net *net, int family)
 {
 	return false;
 }
 #endif
+
+/*
+ * Root qdiscs that hold no classifier, so that no tc action (mirred,
+ * pedit, ...) can redirect or change the packet: noqueue, the FIFOs and
+ * fq, fq_codel without filters, and mq over any of those.
+ */
+static bool qdisc_is_plain(struct Qdisc *q)
+{
+	static const char * const plain[] = {
+		"noqueue", "pfifo_fast", "pfifo", "bfifo", "fq",
+	};
+	const struct Qdisc_class_ops *cops = q->ops->cl_ops;
+	struct tcf_block *block;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(plain); i++)
+		if (!strcmp(q->ops->id, plain[i]))
+			return true;
+	if (strcmp(q->ops->id, "fq_codel") || !cops || !cops->tcf_block)
+		return false;
+	block = cops->tcf_block(q, 0, NULL);
+	return !block || !block->chain0.chain ||
+	       !rcu_access_pointer(block->chain0.chain->filter_chain);
+}
+
+static bool netdev_qdisc_is_plain(const struct net_device *dev)
+{
+	struct Qdisc *root = rcu_dereference(dev->qdisc);
+	unsigned int i;
+
+	if (!root)
+		return false;
+	if (strcmp(root->ops->id, "mq"))
+		return qdisc_is_plain(root);
+	for (i = 0; i < dev->real_num_tx_queues; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
+		struct Qdisc *q = rcu_dereference(txq->qdisc_sleeping);
+
+		if (!q || !qdisc_is_plain(q))
+			return false;
+	}
+	return true;
+}
 
 /* Is @dev's transmit path free of anything that could keep the payload? */
 static bool netdev_tx_leaves_as_is(const struct net_device *dev)
 {
-	if (dev->flags & IFF_LOOPBACK)
+	if (dev->flags & IFF_LOOPBACK ||
+	    netif_is_l3_master(dev) || netif_is_l3_slave(dev))
 		return false;
 #ifdef CONFIG_NET_XGRESS
 	if (rcu_access_pointer(dev->tcx_egress))
 		return false;
 #endif
+#ifdef CONFIG_NETFILTER_EGRESS
+	if (rcu_access_pointer(dev->nf_hooks_egress))
+		return false;
+#endif
 	return (dev->features & NETIF_F_SG) &&
-	       (dev->features & NETIF_F_CSUM_MASK);
+	       (dev->features & NETIF_F_CSUM_MASK) &&
+	       netdev_qdisc_is_plain(dev);
 }
 
 /*
@@ -210,8 +257,11 @@ static bool sk_dst_valid(const struct sock *sk, struct dst_entry *dst)
 	u32 cookie = 0;
 
 #if IS_ENABLED(CONFIG_IPV6)
-	if (dst->ops->family == AF_INET6 && sk->sk_family == AF_INET6)
-		cookie = inet6_sk(sk)->dst_cookie;
+	/* The socket's cookie belongs to its cached route only. */
+	if (dst->ops->family == AF_INET6)
+		cookie = sk->sk_family == AF_INET6 && dst == __sk_dst_get(sk) ?
+			 inet6_sk(sk)->dst_cookie :
+			 rt6_get_cookie(dst_rt6_info(dst));
 #endif
 	return !dst->obsolete || dst->ops->check(dst, cookie);
 }
@@ -243,7 +293,7 @@ static struct io_tlb_mem *dst_tx_lend_mem(const struct sock *sk,
 		return NULL;
 	if (!sk_dst_valid(sk, dst))
 		return NULL;
-	if (nf_local_out_may_reroute(sock_net(sk), dst->ops->family))
+	if (nf_output_may_keep(sock_net(sk), dst->ops->family))
 		return NULL;
 	return netdev_zc_mem(dst->dev);
 }
@@ -297,29 +347,24 @@ static bool skb_has_lent_frags(const struct sk_buff *skb)
 
 /**
  * skb_tx_lend_local() - a locally sent packet is delivered inside the guest
- * @skb:	Packet handed to loopback, dev_forward_skb() or the receive path.
- * @count:	Count it here: %false where it keeps its socket and is
- *		counted again in the receive path (dev_forward_skb()).
+ * @skb:	Packet handed to loopback or dev_forward_skb().
  *
  * Only a packet that still belongs to a local socket is considered: it
- * was sent here and never left the guest. (A driver's received packet has
- * no socket, even when a test device hands a transmitted skb back in.)
- * If it carries lent pages, its payload was in shared memory although it
- * stays in the guest: the socket never gets lent pages again, and the
- * packet is counted as TxLendLocalDelivery and warned about once. The
- * pages go back to swiotlb as usual, cleared if no device mapped them.
+ * was sent here and does not leave the guest. If it carries lent pages,
+ * its payload was in shared memory although it stays in the guest: the
+ * socket never gets lent pages again, and the packet is counted as
+ * TxLendLocalDelivery and warned about once. The pages go back to swiotlb
+ * as usual, cleared if no device mapped them.
  *
  * Context: Any context; callers test swiotlb_zc_enabled() first.
  */
-void skb_tx_lend_local(struct sk_buff *skb, bool count)
+void skb_tx_lend_local(struct sk_buff *skb)
 {
 	struct sock *sk = skb->sk;
 
 	if (!sk || !sk_fullsock(sk) || !skb_has_lent_frags(skb))
 		return;
 	WRITE_ONCE(sk->sk_tx_lend_stop, 1);
-	if (!count)
-		return;
 	NET_INC_STATS(sock_net(sk), LINUX_MIB_TXLENDLOCALDELIVERY);
 	pr_warn_once("%s: a packet with lent swiotlb pages was delivered inside the guest; lending stopped for its socket\n",
 		     netdev_name(skb->dev));

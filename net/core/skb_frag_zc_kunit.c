@@ -1551,6 +1551,8 @@ enum zc_real_kind {
 	ZC_REAL_NETNS_OFF,
 	ZC_REAL_NF_NAT,
 	ZC_REAL_NF_FILTER,
+	ZC_REAL_NF_POSTROUTING,
+	ZC_REAL_CONNTRACK,
 	ZC_REAL_CLSACT,
 	ZC_REAL_KTLS,
 	ZC_REAL_TEST_ULP,
@@ -1570,7 +1572,9 @@ static const struct zc_real_case zc_real_cases[] = {
 	{ "plain_route", ZC_REAL_PLAIN, true },
 	{ "netns_not_opted_in", ZC_REAL_NETNS_OFF, false },
 	{ "netfilter_nat_priority_hook", ZC_REAL_NF_NAT, false },
-	{ "netfilter_filter_priority_hook", ZC_REAL_NF_FILTER, true },
+	{ "netfilter_filter_priority_hook", ZC_REAL_NF_FILTER, false },
+	{ "netfilter_postrouting_hook", ZC_REAL_NF_POSTROUTING, false },
+	{ "conntrack_defrag_priority_hook", ZC_REAL_CONNTRACK, true },
 	{ "tc_clsact_egress", ZC_REAL_CLSACT, false },
 	{ "ktls_tx", ZC_REAL_KTLS, false },
 	{ "tcp_ulp", ZC_REAL_TEST_ULP, false },
@@ -1826,8 +1830,9 @@ static void zc_nf_unregister(void *data)
 }
 
 static void zc_nf_register(struct kunit *test, struct nf_hook_ops *ops,
-			   int priority)
+			   unsigned int hooknum, int priority)
 {
+	ops->hooknum = hooknum;
 	ops->priority = priority;
 	KUNIT_ASSERT_EQ(test, nf_register_net_hook(&init_net, ops), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_nf_unregister,
@@ -1925,10 +1930,21 @@ static void zc_real_attach(struct kunit *test, struct zc_conn *c,
 		WRITE_ONCE(init_net.core.sysctl_swiotlb_tx_lend, 0);
 		break;
 	case ZC_REAL_NF_NAT:
-		zc_nf_register(test, &zc_nf_ops, NF_IP_PRI_NAT_DST);
+		zc_nf_register(test, &zc_nf_ops, NF_INET_LOCAL_OUT,
+			       NF_IP_PRI_NAT_DST);
 		break;
 	case ZC_REAL_NF_FILTER:
-		zc_nf_register(test, &zc_nf_ops, NF_IP_PRI_FILTER);
+		zc_nf_register(test, &zc_nf_ops, NF_INET_LOCAL_OUT,
+			       NF_IP_PRI_FILTER);
+		break;
+	case ZC_REAL_NF_POSTROUTING:
+		zc_nf_register(test, &zc_nf_ops, NF_INET_POST_ROUTING,
+			       NF_IP_PRI_FILTER);
+		break;
+	case ZC_REAL_CONNTRACK:
+		/* Where nf_defrag_ipv4 hooks in for conntrack. */
+		zc_nf_register(test, &zc_nf_ops, NF_INET_LOCAL_OUT,
+			       NF_IP_PRI_CONNTRACK_DEFRAG);
 		break;
 	case ZC_REAL_CLSACT:
 		KUNIT_ASSERT_EQ(test, zc_clsact(c->ndev, true), 0);
@@ -2044,7 +2060,7 @@ static void zc_xfrm_stale_route_test(struct kunit *test)
 
 /*
  * 7c. Redirection the kernel cannot see in advance: a LOCAL_OUT hook at
- * the filter priority (which may lend) that sends data segments to the
+ * conntrack's priority (which may lend) that sends data segments to the
  * loopback device instead of the NIC, as a NAT REDIRECT would. The lent
  * pages are caught on their way in: counted as TxLendLocalDelivery, and
  * the socket never gets lent pages again.
@@ -2088,7 +2104,9 @@ static void zc_local_delivery_test(struct kunit *test)
 	c = zc_conn_open(test, true);
 	sk = c->csock->sk;
 	n0 = zc_local_deliveries();
-	zc_nf_register(test, &zc_nf_to_lo_ops, NF_IP_PRI_FILTER);
+	/* A priority that may lend: only this after-the-fact check is left. */
+	zc_nf_register(test, &zc_nf_to_lo_ops, NF_INET_LOCAL_OUT,
+		       NF_IP_PRI_CONNTRACK);
 	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sk, NULL), zc_default_mem);
 
 	zc_where(c, &w0);
@@ -2508,6 +2526,116 @@ static void zc_udp6_route_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st1.allocs > st0.allocs, uc->lent);
 }
 
+/*
+ * 13. Root qdiscs made through rtnetlink: one that can hold classifiers
+ * (prio: a filter with a mirred action could redirect the packet inside
+ * the guest) refuses lending; a plain FIFO does not.
+ */
+static int zc_root_qdisc(struct net_device *dev, const char *kind, bool add)
+{
+	struct tc_prio_qopt prio = {
+		.bands = 3,
+		.priomap = { 1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1 },
+	};
+	struct tc_fifo_qopt fifo = { .limit = 1000 };
+	bool is_prio = !strcmp(kind, "prio");
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+	struct tcmsg *tcm;
+	int err;
+
+	skb = zc_rtnl_msg(add ? RTM_NEWQDISC : RTM_DELQDISC,
+			  add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*tcm),
+			  &nlh);
+	if (!skb)
+		return -ENOMEM;
+	tcm = nlmsg_data(nlh);
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = dev->ifindex;
+	tcm->tcm_handle = TC_H_MAKE(1 << 16, 0);
+	tcm->tcm_parent = TC_H_ROOT;
+	err = nla_put_string(skb, TCA_KIND, kind);
+	if (!err && add)
+		err = is_prio ? nla_put(skb, TCA_OPTIONS, sizeof(prio), &prio) :
+				nla_put(skb, TCA_OPTIONS, sizeof(fifo), &fifo);
+	return zc_rtnl_send(skb, nlh, err);
+}
+
+static void zc_root_qdisc_del(void *data)
+{
+	zc_root_qdisc(data, "", false);
+}
+
+static void zc_qdisc_test(struct kunit *test)
+{
+	struct zc_conn *c = zc_conn_open(test, true);
+	struct sock *sk = c->csock->sk;
+	int err;
+
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sk, NULL), zc_default_mem);
+	KUNIT_ASSERT_EQ(test, zc_root_qdisc(c->ndev, "prio", true), 0);
+	err = kunit_add_action_or_reset(test, zc_root_qdisc_del, c->ndev);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sk, NULL));
+	kunit_release_action(test, zc_root_qdisc_del, c->ndev);
+	KUNIT_EXPECT_PTR_EQ(test, sk_tx_lend_mem(sk, NULL), zc_default_mem);
+
+	KUNIT_ASSERT_EQ(test, zc_root_qdisc(c->ndev, "pfifo", true), 0);
+	err = kunit_add_action_or_reset(test, zc_root_qdisc_del, c->ndev);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_PTR_EQ(test, sk_tx_lend_mem(sk, NULL), zc_default_mem);
+	zc_conn_send(test, c, ZC_REAL_CHUNK, true);
+}
+
+/*
+ * 14. dev_forward_skb(), as veth, ipvlan or a macvlan in bridge mode hand
+ * a packet to a device in the guest: a packet with a lent frag that still
+ * belongs to its socket is counted, and the socket stops lending.
+ */
+static void zc_dev_forward_test(struct kunit *test)
+{
+	struct io_tlb_mem *mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
+	struct net_device *dev;
+	unsigned long n0;
+	struct socket *sock;
+	struct sk_buff *skb;
+	struct page *page;
+	struct ethhdr *eth;
+	int err;
+
+	dev = alloc_netdev(sizeof(struct zc_ndev_priv), "zceth%d",
+			   NET_NAME_ENUM, zc_ether_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	if (register_netdev(dev)) {
+		free_netdev(dev);
+		KUNIT_FAIL_AND_ABORT(test, "register_netdev failed");
+	}
+	err = kunit_add_action_or_reset(test, zc_netdev_unregister, dev);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	rtnl_lock();
+	err = dev_open(dev, NULL);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	sock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	page = zc_lend(mem, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+
+	skb = alloc_skb(128, GFP_KERNEL);
+	if (!skb)
+		put_page(page);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, NET_IP_ALIGN);
+	eth = skb_put_zero(skb, ETH_HLEN);
+	ether_addr_copy(eth->h_dest, dev->dev_addr);
+	eth->h_proto = htons(ETH_P_IP);
+	skb_add_rx_frag(skb, 0, page, 0, 100, PAGE_SIZE);
+	skb_set_owner_w(skb, sock->sk);
+	n0 = zc_local_deliveries();
+	dev_forward_skb(dev, skb);
+	KUNIT_EXPECT_EQ(test, zc_local_deliveries(), n0 + 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend_stop), 1);
+}
+
 static int zc_test_init(struct kunit *test)
 {
 	struct zc_ctx *ctx;
@@ -2622,6 +2750,8 @@ static struct kunit_case zc_test_cases[] = {
 	KUNIT_CASE_SLOW(zc_idle_test),
 	KUNIT_CASE(zc_refill_allow_list_test),
 	KUNIT_CASE_PARAM(zc_udp6_route_test, zc_udp6_gen_params),
+	KUNIT_CASE_SLOW(zc_qdisc_test),
+	KUNIT_CASE(zc_dev_forward_test),
 	{}
 };
 
