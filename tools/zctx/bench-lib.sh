@@ -148,12 +148,14 @@ write_plans() {
 	} > "$dir/nic"
 	{
 		echo "# bench-smoke: accounting with zerocopy off and on, both"
-		echo "# device models (ring: packets wait in the qdisc, so some are"
-		echo "# bounced in net_tx_action() with zero-copy off)"
-		for m in instant ring; do
+		echo "# device models. Ring: 8 descriptors and more in flight than"
+		echo "# they hold, so the queue stops, packets wait in the qdisc and"
+		echo "# net_tx_action() bounces some of them (zero-copy off) even on a"
+		echo "# kernel without high-resolution timers"
+		for m in "dev_model=instant" "dev_model=ring ring=8 inflight_kb=1024"; do
 			for p in 0 "$pct"; do
 				echo "percent $p"
-				echo "greedy label=smoke dev_model=$m queues=1 senders=2 msg_size=65536 seconds=$secs"
+				echo "greedy label=smoke $m queues=1 senders=2 msg_size=65536 seconds=$secs"
 			done
 		done
 		echo "tcp-setup"

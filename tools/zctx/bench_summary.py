@@ -277,17 +277,23 @@ def smoke_guest(check, guest_errors, logs):
 
 def smoke_lending(check, r, tag):
     """A zero-copy "on" run: pages were lent and mapped in place, the
-    payload copied once (issue 14 item 4)."""
+    payload copied once (issue 14 item 4). Kernel TCP in the ring model
+    is the exception for the copy bounds: its receiver's ACKs cross the
+    same device and bounce, and on the KUnit kernel (no high-resolution
+    timers) the ring completes every 4 ms, so TCP moves little payload and
+    the ACKs reach ~2.5% of it; it keeps the old bounds (< 1.1, < 0.1)."""
     payload = num(r, "payload_bytes", 0)
     mapped = num(r, "zc_mapped_bytes", 0)
     cpb = num(r, "copies_per_byte")
+    slow_acks = r.get("mode") == "tcp" and model(r) == "ring"
     check(num(r, "zc_allocs", 0) > 0, f"{tag}: zc_allocs {r.get('zc_allocs')} > 0 (pages lent)")
     check(payload > 0 and abs(mapped / payload - 1) <= 0.02,
           f"{tag}: zc_mapped_bytes {r.get('zc_mapped_bytes')} within 2% of payload_bytes {r.get('payload_bytes')}")
+    lim, slim = (1.1, 0.1) if slow_acks else (1.02, 0.02)
     if r.get("msg_size") == "65536":
-        check(cpb <= 1.02, f"{tag}: copies_per_byte {cpb} <= 1.02")
-    check(num(r, "softirq_copy_per_byte") <= 0.02,
-          f"{tag}: softirq_copy_per_byte {r.get('softirq_copy_per_byte')} <= 0.02")
+        check(cpb <= lim, f"{tag}: copies_per_byte {cpb} <= {lim}")
+    check(num(r, "softirq_copy_per_byte") <= slim,
+          f"{tag}: softirq_copy_per_byte {r.get('softirq_copy_per_byte')} <= {slim}")
 
 
 def smoke_common(check, r, tag):
