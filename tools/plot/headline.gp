@@ -1,16 +1,36 @@
-# Headline: 1 queue, 2 senders, 64 KiB.
-W = 1100; H = 520
+# Headline: the mechanism, in the NIC-like "ring" device model (TX ring,
+# BQL, paced completions): the share of the bounced bytes copied in the TX
+# softirq, and throughput, with zero-copy TX off and on, per TX queue count;
+# 2 senders, 64 KiB messages, medians of the repeats.
+# headline.dat columns: queues, then per workload (greedy, kernel TCP,
+# user send()): share off, share on, Gbit/s off, Gbit/s on.
+W = 1500; H = 560
 load 'common.gp'
-set title "1 TX queue, 2 senders, 64 KiB messages: classic bounce, zero-copy TX, MSG\\_ZEROCOPY\n{/*0.8 ".subtitle."}"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.85 border rgb '#555555'
-set boxwidth 0.8
-set ylabel 'payload throughput (Gbit/s)'
-set yrange [0:*]
-set xtics noenhanced font ',10'
-set bmargin 5
-set key off
+set multiplot layout 1, 2 title "Ring device model, 2 senders, 64 KiB: where the bounce copy runs, and what it costs\n{/*0.8 ".subtitle."}"
+set xlabel 'TX queues'
+set xtics (1, 2, 4)
+set logscale x 2
+set xrange [0.8:5]
+set key inside top right
 f = dir.'/headline.dat'
-plot f u 2:xtic(1) lc rgb off2, \
-     f u 0:2:(sprintf('%.2f', $2)) w labels offset 0,0.8 font ',10'
+g1 = '#4292c6'; g2 = '#31a354'; g3 = '#756bb1'
+set title 'share of bounced bytes copied in softirq'
+set ylabel 'bounced in softirq / bounced'
+set yrange [0:1.05]
+plot f u 1:2 w lp dt 2 lw 2 pt 6 lc rgb g1 t 'greedy, off', \
+     f u 1:3 w lp lw 2 pt 7 lc rgb g1 t 'greedy, on', \
+     f u 1:6 w lp dt 2 lw 2 pt 6 lc rgb g2 t 'kernel TCP, off', \
+     f u 1:7 w lp lw 2 pt 7 lc rgb g2 t 'kernel TCP, on', \
+     f u 1:10 w lp dt 2 lw 2 pt 6 lc rgb g3 t 'user send(), off', \
+     f u 1:11 w lp lw 2 pt 7 lc rgb g3 t 'user send(), on'
+set title 'payload throughput'
+set ylabel 'Gbit/s'
+set yrange [0:*]
+set key inside top left
+plot f u 1:4 w lp dt 2 lw 2 pt 6 lc rgb g1 t 'greedy, off', \
+     f u 1:5 w lp lw 2 pt 7 lc rgb g1 t 'greedy, on', \
+     f u 1:8 w lp dt 2 lw 2 pt 6 lc rgb g2 t 'kernel TCP, off', \
+     f u 1:9 w lp lw 2 pt 7 lc rgb g2 t 'kernel TCP, on', \
+     f u 1:12 w lp dt 2 lw 2 pt 6 lc rgb g3 t 'user send(), off', \
+     f u 1:13 w lp lw 2 pt 7 lc rgb g3 t 'user send(), on'
+unset multiplot

@@ -13,12 +13,13 @@ dat=$(mktemp -d)
 trap 'rm -rf "$dat"' EXIT
 python3 "$here/prep.py" "$csv" "$dat"
 n=0
-for gp in throughput_queues throughput_senders copies softirq percent headline; do
+for gp in headline throughput_queues throughput_senders copies softirq percent bars; do
 	case $gp in
 	throughput_*|softirq) [ -n "$(ls "$dat"/tput_q_*.dat 2>/dev/null)" ] || continue ;;
 	copies) [ -s "$dat/copies.dat" ] && [ "$(wc -l < "$dat/copies.dat")" -gt 1 ] || continue ;;
 	percent) [ "$(wc -l < "$dat/percent.dat")" -gt 1 ] || continue ;;
 	headline) [ "$(wc -l < "$dat/headline.dat")" -gt 1 ] || continue ;;
+	bars) [ "$(wc -l < "$dat/bars.dat")" -gt 1 ] || continue ;;
 	esac
 	for term in png svg; do
 		(cd "$here" && gnuplot -e "term='$term'; out='$out/$gp.$term'; dir='$dat'" "$gp.gp") ||

@@ -28,13 +28,39 @@ def f(v):
     return "?" if v != v else f"{v:.6g}"
 
 
+def mechanism(rows, out):
+    """headline.dat: the ring device model at 2 senders, 64 KiB, per queue
+    count: share of the bounced bytes copied in softirq and Gbit/s, zero-copy
+    off and on, for greedy senders, kernel TCP and user send()."""
+    wls = (("greedy", "sweep"), ("tcp", "tcp"), ("user_send", "user"))
+    ring = [r for r in rows if r["dev_model"] == "ring" and r.get("senders") == "2"
+            and r.get("msg_size") == "65536"]
+    qs = sorted({r["queues"] for r in ring}, key=int)
+    with open(os.path.join(out, "headline.dat"), "w") as fh:
+        fh.write("# queues, then per workload (greedy tcp user_send): share_off share_on gbit_off gbit_on\n")
+        for q in qs:
+            vals = []
+            for mode, label in wls:
+                for k in ("softirq_bounce_share", "gbit_s"):
+                    for zc in ("off", "on"):
+                        vals.append(mean([r for r in ring if r.get("mode") == mode and r.get("label") == label
+                                          and r["queues"] == q and r.get("zerocopy") == zc], k))
+            fh.write(q + " " + " ".join(f(v) for v in vals) + "\n")
+
+
 def main():
     src, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
     with open(src) as fh:
         lines = fh.readlines()
     comments = [l[1:].strip() for l in lines if l.startswith("#")]
-    rows = list(csv.DictReader([l for l in lines if l.strip() and not l.startswith("#")]))
+    allrows = list(csv.DictReader([l for l in lines if l.strip() and not l.startswith("#")]))
+    for r in allrows:
+        r.setdefault("dev_model", "instant")
+        r["dev_model"] = r["dev_model"] or "instant"
+    # The per-point plots show the "instant" device model (the ring model
+    # has its own plot, headline); older CSVs have no dev_model column.
+    rows = [r for r in allrows if r["dev_model"] == "instant"]
 
     def sel(**kw):
         return [r for r in rows if all(r.get(k) == str(v) for k, v in kw.items())]
@@ -117,7 +143,8 @@ def main():
             ("user send()\\noff", sel(mode="user_send", senders=2, zerocopy="off")),
             ("user send()\\non", sel(mode="user_send", senders=2, zerocopy="on")),
             ("MSG_ZEROCOPY\\n(percent 0)", sel(mode="user_msg_zerocopy", senders=2))]
-    with open(os.path.join(out, "headline.dat"), "w") as fh:
+    mechanism(allrows, out)
+    with open(os.path.join(out, "bars.dat"), "w") as fh:
         fh.write("# label gbit_s memcpy_fraction\n")
         for label, rs in head:
             if rs:

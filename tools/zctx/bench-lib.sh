@@ -62,41 +62,67 @@ bench_build_kernel() {
 	grep -E 'warning:|error:' "$KOUT/build.log" | grep zctx_bench >&2 || true
 }
 
-# Plans for the guest's init (tools/zctx/guest/init).
-write_plans() {
-	local dir=$1 secs=$2 pct=$3 msg q s p r rep=${ZCTX_BENCH_REPEAT:-1}
-	mkdir -p "$dir"
-	{
-		echo "# greedy sweep: zerocopy off/on x queues x senders x msg size;"
-		echo "# off and on alternate point by point, so that a drift of the"
-		echo "# host (TCG throughput moves by 2-3x over minutes) hits both"
-		for msg in 1448 65536; do
-			for q in 1 2 4; do
-				for s in 1 2 4; do
-					for r in $(seq "$rep"); do
-						for p in 0 "$pct"; do
-							echo "percent $p"
-							echo "greedy label=sweep queues=$q senders=$s msg_size=$msg seconds=$secs"
-						done
-					done
-				done
-			done
-		done
-		echo "# real sockets, same boot: kernel TCP, user send(), MSG_ZEROCOPY"
-		echo "tcp-setup"
-		for s in 1 2; do
+# Plans for the guest's init (tools/zctx/guest/init). The main sweep:
+# ZCTX_BENCH_MODELS (instant ring) x ZCTX_BENCH_MSGS (1448 65536) x
+# ZCTX_BENCH_QUEUES (1 2 4) x ZCTX_BENCH_SENDERS (1 2 4 8), each point
+# ZCTX_BENCH_REPEAT times with zero-copy off and on alternating; greedy
+# senders first (one module load per run), then kernel TCP, user send()
+# and user MSG_ZEROCOPY (off only) in one boot. ZCTX_BENCH_QUICK=1: only
+# 1 and 2 queues, 2 senders, 64 KiB (the headline point), both models.
+bench_sweep_axes() {
+	if [ "${ZCTX_BENCH_QUICK:-0}" = 1 ]; then
+		B_QUEUES=${ZCTX_BENCH_QUEUES:-1 2}
+		B_SENDERS=${ZCTX_BENCH_SENDERS:-2}
+		B_MSGS=${ZCTX_BENCH_MSGS:-65536}
+	else
+		B_QUEUES=${ZCTX_BENCH_QUEUES:-1 2 4}
+		B_SENDERS=${ZCTX_BENCH_SENDERS:-1 2 4 8}
+		B_MSGS=${ZCTX_BENCH_MSGS:-1448 65536}
+	fi
+	B_MODELS=${ZCTX_BENCH_MODELS:-instant ring}
+	# Ring model: completion latency and line rate (0: none) per queue.
+	B_RING="complete_us=${ZCTX_BENCH_COMPLETE_US:-50} line_mbit=${ZCTX_BENCH_LINE_MBIT:-0}"
+}
+
+write_main_plan() {
+	local secs=$1 pct=$2 msg q s p r m rep=${ZCTX_BENCH_REPEAT:-1}
+	bench_sweep_axes
+	echo "# greedy sweep: device model x msg size x queues x senders, zerocopy"
+	echo "# off and on alternating point by point, so that a drift of the"
+	echo "# host (TCG throughput moves by 2-3x over minutes) hits both"
+	for m in $B_MODELS; do
+		for msg in $B_MSGS; do for q in $B_QUEUES; do for s in $B_SENDERS; do
 			for r in $(seq "$rep"); do
 				for p in 0 "$pct"; do
 					echo "percent $p"
-					echo "tcp label=tcp queues=1 senders=$s msg_size=65536 seconds=$secs"
-					echo "user 1 -l user -n $s -s 65536 -t $secs"
+					echo "greedy label=sweep dev_model=$m $B_RING queues=$q senders=$s msg_size=$msg seconds=$secs"
+				done
+			done
+		done; done; done
+	done
+	echo "# real sockets, same boot: kernel TCP, user send(), MSG_ZEROCOPY"
+	echo "tcp-setup"
+	for m in $B_MODELS; do
+		echo "params dev_model=$m $B_RING"
+		for msg in $B_MSGS; do for q in $B_QUEUES; do for s in $B_SENDERS; do
+			for r in $(seq "$rep"); do
+				for p in 0 "$pct"; do
+					echo "percent $p"
+					echo "tcp label=tcp dev_model=$m queues=$q senders=$s msg_size=$msg seconds=$secs"
+					echo "user $q -l user -n $s -s $msg -t $secs"
 				done
 				echo "percent 0"
-				echo "user 1 -l user -z -n $s -s 65536 -t $secs"
+				echo "user $q -l user -z -n $s -s $msg -t $secs"
 			done
-		done
-		echo "unload"
-	} > "$dir/main"
+		done; done; done
+	done
+	echo "unload"
+}
+
+write_plans() {
+	local dir=$1 secs=$2 pct=$3 p v s r
+	mkdir -p "$dir"
+	write_main_plan "$secs" "$pct" > "$dir/main"
 	{
 		echo "# zerocopy_tx_percent sweep on a small pool (swiotlb=8192,force:"
 		echo "# 16 MiB); 4 senders with up to 4 MiB in flight each, like 4 TCP flows"
@@ -106,15 +132,38 @@ write_plans() {
 		done
 	} > "$dir/small"
 	{
-		echo "# bench-smoke: accounting with zerocopy off and on"
-		for p in 0 "$pct"; do
-			echo "percent $p"
-			echo "greedy label=smoke queues=1 senders=2 msg_size=65536 seconds=$secs"
+		echo "# real NIC: virtio-net (iommu_platform=on) behind a tap, to the"
+		echo "# host's sink; user send() off/on and MSG_ZEROCOPY"
+		echo "nic-setup $NIC_GUEST/24"
+		for s in 1 2; do
+			for r in $(seq "${ZCTX_BENCH_REPEAT:-1}"); do
+				for p in 0 "$pct"; do
+					echo "percent $p"
+					echo "nic -l nic -d $NIC_HOST -n $s -s 65536 -t $secs"
+				done
+				echo "percent 0"
+				echo "nic -l nic -d $NIC_HOST -z -n $s -s 65536 -t $secs"
+			done
+		done
+	} > "$dir/nic"
+	{
+		echo "# bench-smoke: accounting with zerocopy off and on, both"
+		echo "# device models. Ring: 8 descriptors and more in flight than"
+		echo "# they hold, so the queue stops, packets wait in the qdisc and"
+		echo "# net_tx_action() bounces some of them (zero-copy off) even on a"
+		echo "# kernel without high-resolution timers"
+		for m in "dev_model=instant" "dev_model=ring ring=8 inflight_kb=1024"; do
+			for p in 0 "$pct"; do
+				echo "percent $p"
+				echo "greedy label=smoke $m queues=1 senders=2 msg_size=65536 seconds=$secs"
+			done
 		done
 		echo "tcp-setup"
-		for p in 0 "$pct"; do
-			echo "percent $p"
-			echo "tcp label=smoke queues=1 senders=1 msg_size=65536 seconds=$secs"
+		for m in instant ring; do
+			for p in 0 "$pct"; do
+				echo "percent $p"
+				echo "tcp label=smoke dev_model=$m queues=1 senders=1 msg_size=65536 seconds=$secs"
+			done
 		done
 		echo "# bad writes: -EINVAL, one message, the old value kept"
 		for v in -1 91 abc "" 99999999999999999999 0x; do
@@ -124,8 +173,12 @@ write_plans() {
 			echo "bad-write /sys/kernel/debug/swiotlb/io_tlb_zc_used_hiwater $v"
 		done
 		echo "good-write /sys/kernel/debug/swiotlb/io_tlb_zc_used_hiwater 0 0"
+		for v in 2 -1 abc 99999999999999999999; do
+			echo "bad-write /proc/sys/net/core/swiotlb_tx_lend $v"
+		done
+		echo "good-write /proc/sys/net/core/swiotlb_tx_lend 1 1"
 		for v in senders=-1 queues=99999999999999999999 msg_size=abc \
-			 senders= nosuchkey=1 mode=bogus ring=3; do
+			 senders= nosuchkey=1 mode=bogus ring=3 dev_model=bogus; do
 			echo "bad-write /sys/kernel/debug/zctx_bench/params $v"
 		done
 		echo "bad-write /sys/kernel/debug/zctx_bench/run senders=0"
@@ -134,6 +187,7 @@ write_plans() {
 		echo "expect-einval queues queues=17"
 		echo "expect-einval msg_size msg_size=100000"
 		echo "expect-einval mode mode=tcp"
+		echo "expect-einval dev_model dev_model=nic"
 		echo "# unloading in the middle of a run"
 		echo "percent $pct"
 		echo "interrupt greedy 2 label=intr queues=1 senders=2 msg_size=65536 seconds=120"
@@ -145,10 +199,12 @@ write_plans() {
 		echo "bad-cmdline /sys/module/swiotlb/parameters/zerocopy_tx_percent 0 zerocopy_tx_percent: 'abc' is not a number"
 		for p in 90 2 0; do
 			echo "percent $p"
+			echo "hiwater-reset"
 			echo "greedy label=tiny queues=2 senders=2 msg_size=65536 inflight_kb=4096 seconds=$secs"
 		done
 		echo "tcp-setup"
 		echo "percent 90"
+		echo "hiwater-reset"
 		echo "tcp label=tiny queues=1 senders=2 msg_size=65536 seconds=$secs"
 		echo "unload"
 	} > "$dir/smoke-tiny"
@@ -177,14 +233,59 @@ bench_boot() {
 	npts=$(grep -cEv '^[[:space:]]*(#|$)' "$KOUT/initramfs/plans/$plan")
 	tmo=$(( npts * (${ZCTX_BENCH_SECONDS:-2} + 20) + 180 ))
 	log "bench: boot '$plan' ($npts steps, $pool, accel=$ACCEL, -cpu $QEMU_CPU, -smp $VCPUS, timeout ${tmo}s)"
+	# shellcheck disable=SC2086 # BENCH_QEMU_NET: several words
+	${BENCH_NETNS:+ip netns exec "$BENCH_NETNS"} \
 	timeout -k 10 "$tmo" qemu-system-x86_64 -accel "$ACCEL" -cpu "$QEMU_CPU" \
-		-smp "$VCPUS" -m 2048 -nographic -no-reboot -nic none \
+		-smp "$VCPUS" -m 2048 -nographic -no-reboot ${BENCH_QEMU_NET:--nic none} \
 		-kernel "$KOUT/arch/x86/boot/bzImage" -initrd "$INITRD" \
 		-append "console=ttyS0 $pool quiet panic=-1 zctx.plan=$plan ${ZCTX_BENCH_KARGS:-}" \
 		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$logf" |
 		grep --line-buffered -E '^ZCTX_(PROGRESS|ERROR|KMSG|DONE)|Kernel panic|BUG:' |
 		sed -u 's/^ZCTX_/[zctx]   /' >&2 || rc=$?
 	grep -q '^ZCTX_DONE' "$logf" || { warn "boot '$plan': no ZCTX_DONE (timeout or crash)"; return 1; }
+	return $rc
+}
+
+# Real-NIC mode (issue 15): the user-space sender through a virtio-net NIC
+# with iommu_platform=on (so its DMA bounces through swiotlb=force) behind
+# a tap device, to bench_sink.py on the host side. The tap, its address
+# and the sink live in a network namespace made for the boot and removed
+# after it; nothing is added to the machine's own namespace. QEMU's tap
+# backend (vhost=off) gives the NIC checksum, SG and TSO offloads; each
+# row says which it had (nic_offloads). Needs root (CAP_NET_ADMIN);
+# otherwise, or if the namespace cannot be made, one row says "skipped"
+# and why.
+NIC_HOST=10.99.0.1
+NIC_GUEST=10.99.0.2
+
+bench_nic_skip() {
+	warn "bench: real-NIC rows skipped: $2"
+	echo "ZCTX_RESULT zctx_bench: label=nic mode=user_send dev_model=virtio skipped=$(echo "$2" | tr ' ' '_')" > "$1"
+}
+
+bench_nic_boot() {
+	local logf=$1 ns=zctxbench$$ tap=zctxtap0 rc=0 sink
+	[ "$(id -u)" = 0 ] || { bench_nic_skip "$logf" "not root: a tap device in a network namespace needs CAP_NET_ADMIN"; return 0; }
+	command -v ip >/dev/null || { bench_nic_skip "$logf" "no ip command (iproute2)"; return 0; }
+	ip netns add "$ns" 2>/dev/null || { bench_nic_skip "$logf" "ip netns add failed"; return 0; }
+	if ! { ip -n "$ns" link set lo up &&
+	       ip -n "$ns" tuntap add dev "$tap" mode tap &&
+	       ip -n "$ns" addr add "$NIC_HOST/24" dev "$tap" &&
+	       ip -n "$ns" link set "$tap" up; }; then
+		ip netns del "$ns"
+		bench_nic_skip "$logf" "cannot make a tap device in a network namespace"
+		return 0
+	fi
+	ip netns exec "$ns" python3 "$REPO/tools/zctx/bench_sink.py" "$NIC_HOST" 5001 \
+		> "${logf%.log}-sink.log" 2>&1 &
+	sink=$!
+	BENCH_NETNS=$ns BENCH_QEMU_NET="-netdev tap,id=n0,ifname=$tap,script=no,downscript=no,vhost=off -device virtio-net-pci,netdev=n0,iommu_platform=on,disable-legacy=on" \
+		bench_boot nic "swiotlb=force" "$logf" || rc=$?
+	kill "$sink" 2>/dev/null
+	wait "$sink" 2>/dev/null
+	ip netns del "$ns"
+	log "bench: real-NIC sink: $(awk -F'[= ]' '/^sink:/ {n++; b += $3; e += $5}
+		END {printf "%d streams, %d bytes, %d checksum errors", n, b, e}' "${logf%.log}-sink.log")"
 	return $rc
 }
 

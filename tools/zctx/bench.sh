@@ -8,7 +8,17 @@
 #   ZCTX_BENCH_SECONDS  seconds per point (default 2)
 #   ZCTX_BENCH_PERCENT  zerocopy_tx_percent for "on" (default 50)
 #   ZCTX_BENCH_REPEAT   runs per sweep point (default 1); plots use medians
-#   ZCTX_BENCH_PLANS    boots to run: "main small" (default)
+#   ZCTX_BENCH_QUICK    1: the headline points only (1-2 queues, 2 senders,
+#                       64 KiB, both device models; no percent sweep)
+#   ZCTX_BENCH_QUEUES, ZCTX_BENCH_SENDERS, ZCTX_BENCH_MSGS, ZCTX_BENCH_MODELS
+#                       sweep axes (default "1 2 4", "1 2 4 8", "1448 65536",
+#                       "instant ring")
+#   ZCTX_BENCH_COMPLETE_US, ZCTX_BENCH_LINE_MBIT  ring model: completion
+#                       latency (default 50 us) and line rate (default 0:
+#                       none) of the TX queues
+#   ZCTX_BENCH_PLANS    boots to run: "main small nic" (default; quick:
+#                       "main nic"); nic: the real-NIC mode (virtio-net behind
+#                       a tap in a network namespace made for the run; root)
 #   ZCTX_VCPUS          guest vCPUs (default 2)
 #   ZCTX_ACCEL          tcg (default) or kvm
 #   ZCTX_QEMU_CPU       QEMU -cpu model (default max,-erms for tcg: see
@@ -21,7 +31,11 @@
 
 SECS=${ZCTX_BENCH_SECONDS:-2}
 PCT=${ZCTX_BENCH_PERCENT:-50}
-PLANS=${ZCTX_BENCH_PLANS:-main small}
+if [ "${ZCTX_BENCH_QUICK:-0}" = 1 ]; then
+	PLANS=${ZCTX_BENCH_PLANS:-main nic}
+else
+	PLANS=${ZCTX_BENCH_PLANS:-main small nic}
+fi
 STAMP_UTC=$(date -u +%Y%m%dT%H%M%SZ)
 OUTDIR=${ZCTX_RESULTS:-$REPO/results/$STAMP_UTC}
 T_ALL=$(now)
@@ -34,7 +48,7 @@ else
 	"$REPO/tools/zctx/deps.sh"
 	"$REPO/tools/zctx/tree.sh"
 fi
-[ -f "$TREE/lib/zctx_bench.c" ] || die "$TREE/lib/zctx_bench.c missing: is the tree assembled?"
+[ -f "$TREE/lib/zctx_bench/main.c" ] || die "$TREE/lib/zctx_bench/main.c missing: is the tree assembled?"
 
 # 2. Kernel + module + initramfs (shared with bench-smoke.sh).
 . "$REPO/tools/zctx/bench-lib.sh"
@@ -51,6 +65,11 @@ for plan in $PLANS; do
 	small) pool="swiotlb=8192,force" ;;
 	*) pool="swiotlb=force" ;;
 	esac
+	if [ "$plan" = nic ]; then
+		bench_nic_boot "$OUTDIR/serial-nic.log" ||
+			warn "boot 'nic' did not finish cleanly; see $OUTDIR/serial-nic.log"
+		continue
+	fi
 	bench_boot "$plan" "$pool" "$OUTDIR/serial-$plan.log" ||
 		warn "boot '$plan' did not finish cleanly; see $OUTDIR/serial-$plan.log"
 done
@@ -71,15 +90,20 @@ python3 "$REPO/tools/zctx/bench_summary.py" "$OUTDIR/results.csv" |
 # (make series takes the latest; patches/bench-table.txt is a copy).
 {
 	echo "Command: make bench (ZCTX_BENCH_SECONDS=$SECS ZCTX_BENCH_PERCENT=$PCT" \
-		"ZCTX_BENCH_REPEAT=${ZCTX_BENCH_REPEAT:-1}), $(date -u +%Y-%m-%d)"
+		"ZCTX_BENCH_REPEAT=${ZCTX_BENCH_REPEAT:-1} ZCTX_BENCH_QUICK=${ZCTX_BENCH_QUICK:-0}" \
+		"ZCTX_BENCH_COMPLETE_US=${ZCTX_BENCH_COMPLETE_US:-50} ZCTX_BENCH_LINE_MBIT=${ZCTX_BENCH_LINE_MBIT:-0}), $(date -u +%Y-%m-%d)"
 	echo "Guest: $(sed -n "s/^kernel_version=//p" "$ZCTX_BUILD/base-info.txt" 2>/dev/null |
 		head -n 1 | sed 's/^/Linux /')${TREE:+ + this series}, QEMU $ACCEL (-cpu $QEMU_CPU)," \
 		"$VCPUS vCPUs, 2 GiB, swiotlb=force (64 MiB pool; the percent sweep:"
 	echo "swiotlb=8192,force, 16 MiB). Host: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)."
-	echo "Greedy rows: zctx_bench mode=greedy queues=q senders=s msg_size=msg" \
-		"seconds=$SECS; tcp rows:"
+	echo "Greedy rows: zctx_bench mode=greedy dev_model=m queues=q senders=s" \
+		"msg_size=msg seconds=$SECS; tcp rows:"
 	echo "kernel TCP sockets (mode=tcp); user rows: send() / MSG_ZEROCOPY from" \
 		"a user-space sender. Medians of the repeats."
+	echo "Device models: instant (every packet accepted and completed at once)," \
+		"ring (TX ring of 64"
+	echo "descriptors per queue, BQL, completions ${ZCTX_BENCH_COMPLETE_US:-50} us" \
+		"after the packet left, paced by an hrtimer and a NAPI poll)."
 	echo
 	cat "$OUTDIR/summary.txt"
 } > "$OUTDIR/table.txt"

@@ -6,8 +6,12 @@
                                         run; last line "N passed, N failed"
 
 Targets are reported, never asserted (benchmarks measure). The smoke
-check asserts accounting only: copies per byte below 1.1 with zero-copy
-on and above 1.9 with it off, no checksum errors, a balanced pool.
+check asserts correctness only: copies per byte above 1.9 with zero-copy
+off; with it on pages lent, bytes mapped in place within 2% of the
+payload and copies per byte <= 1.02 at 64 KiB; no checksum errors; lent
+and bounce slots back to their starting counts; bounced bytes copied in
+softirq with zero-copy off in the ring device model; the exact
+high-water mark within the cap on the tiny pool.
 """
 import argparse
 import csv
@@ -39,141 +43,224 @@ def fmt(v, d=3):
     return "-" if v != v else f"{v:.{d}f}"
 
 
-def summary(rows):
-    out = []
-    groups = defaultdict(list)
+WORKLOADS = (("greedy", "sweep"), ("tcp", "tcp"), ("user_send", "user"),
+             ("user_msg_zerocopy", "user"))
+
+
+def model(r):
+    """Device model of a row; rows of older runs had only "instant"."""
+    return r.get("dev_model") or "instant"
+
+
+def busy_ns(r):
+    """Guest CPU ns per payload byte outside idle: process + softirq + irq."""
+    return (num(r, "cpu_process_ns_per_byte") + num(r, "cpu_softirq_ns_per_byte")
+            + num(r, "cpu_irq_ns_per_byte", 0))
+
+
+def mbusy(rows):
+    vals = [busy_ns(r) for r in rows]
+    vals = [v for v in vals if v == v]
+    return statistics.median(vals) if vals else float("nan")
+
+
+def spread(rows, k="gbit_s"):
+    """max/min of the repeats of a point ("-" for a single run)."""
+    vals = [num(r, k) for r in rows]
+    vals = [v for v in vals if v == v and v > 0]
+    return max(vals) / min(vals) if len(vals) > 1 else float("nan")
+
+
+def groups_of(rows):
+    g = defaultdict(list)
     for r in rows:
-        groups[(r.get("mode"), r.get("label"), r.get("zerocopy"),
-                r.get("queues"), r.get("senders"), r.get("msg_size"))].append(r)
+        g[(r.get("mode"), r.get("label"), model(r), r.get("zerocopy"),
+           r.get("queues"), r.get("senders"), r.get("msg_size"))].append(r)
+    return g
 
-    def get(mode, label, zc, q, s, msg):
-        return groups.get((mode, label, zc, str(q), str(s), str(msg)), [])
 
-    def onoff(q, s, msg):
-        """Median Gbit/s of a greedy sweep point: (off, on)."""
-        return (median(get("greedy", "sweep", "off", q, s, msg), "gbit_s"),
-                median(get("greedy", "sweep", "on", q, s, msg), "gbit_s"))
+def axis(rows, k):
+    return sorted({r.get(k) for r in rows if r.get(k)}, key=lambda x: int(x))
 
-    out.append("Greedy senders (label=sweep): Gbit/s, copies per byte, softirq copies per byte")
-    out.append(f"{'msg':>6} {'q':>2} {'s':>2} | {'off Gb/s':>9} {'on Gb/s':>9} {'on/off':>7} |"
-               f" {'cpb off':>7} {'cpb on':>7} | {'sirq off':>8} {'sirq on':>8}")
-    for msg in ("1448", "65536"):
-        for q in ("1", "2", "4"):
-            for s in ("1", "2", "4"):
-                off = get("greedy", "sweep", "off", q, s, msg)
-                on = get("greedy", "sweep", "on", q, s, msg)
+
+def point_table(out, rows, groups, mode, label, dm):
+    """One line per msg/queues/senders point of one workload and model."""
+    def get(zc, q, s, msg):
+        return groups.get((mode, label, dm, zc, q, s, msg), [])
+    wl = [r for r in rows if r.get("mode") == mode and model(r) == dm]
+    if not wl:
+        return
+    out.append("")
+    out.append(f"{mode} (label={label}), device model {dm}: medians of the repeats;"
+               " share = bounced bytes copied in softirq / bounced bytes;"
+               " cpu = guest busy ns per payload byte (process+softirq+irq); sp = max/min Gbit/s of the repeats")
+    out.append(f"{'msg':>6} {'q':>2} {'s':>2} | {'off Gb/s':>8} {'on Gb/s':>8} {'on/off':>6} {'sp off':>6} {'sp on':>6} |"
+               f" {'cpb off':>7} {'cpb on':>7} | {'share off':>9} {'share on':>8} | {'cpu off':>7} {'cpu on':>7}")
+    for msg in axis(wl, "msg_size"):
+        for q in axis(wl, "queues"):
+            for s in axis(wl, "senders"):
+                off, on = get("off", q, s, msg), get("on", q, s, msg)
                 if not off and not on:
                     continue
-                go, gn = onoff(q, s, msg)
+                go, gn = median(off, "gbit_s"), median(on, "gbit_s")
                 out.append(
-                    f"{msg:>6} {q:>2} {s:>2} | {fmt(go):>9} {fmt(gn):>9} {fmt(gn / go if go else float('nan'), 2):>7} |"
+                    f"{msg:>6} {q:>2} {s:>2} | {fmt(go):>8} {fmt(gn):>8} {fmt(gn / go if go else float('nan'), 2):>6}"
+                    f" {fmt(spread(off), 2):>6} {fmt(spread(on), 2):>6} |"
                     f" {fmt(median(off, 'copies_per_byte'), 4):>7} {fmt(median(on, 'copies_per_byte'), 4):>7} |"
-                    f" {fmt(median(off, 'softirq_copy_per_byte'), 4):>8} {fmt(median(on, 'softirq_copy_per_byte'), 4):>8}")
+                    f" {fmt(median(off, 'softirq_bounce_share'), 3):>9} {fmt(median(on, 'softirq_bounce_share'), 3):>8} |"
+                    f" {fmt(mbusy(off), 3):>7} {fmt(mbusy(on), 3):>7}")
 
-    # Repeats of one point that disagree by more than 1.5x: on a TCG
-    # host small messages flip between two speeds in both modes.
-    # A stalled repeat (0 Gbit/s) next to a working one is the worst case.
-    noisy = []
-    reps = defaultdict(list)
+
+def noisy_points(rows):
+    """Repeats of one point that disagree by more than 1.5x: on a TCG host
+    small messages flip between two speeds in both modes. A stalled repeat
+    (0 Gbit/s) next to a working one is the worst case."""
+    out, reps = [], defaultdict(list)
     for r in rows:
-        reps[(r.get("label"), r.get("mode"), r.get("zerocopy"), r.get("percent"),
+        reps[(r.get("label"), r.get("mode"), model(r), r.get("zerocopy"), r.get("percent"),
               r.get("queues"), r.get("senders"), r.get("msg_size"))].append(num(r, "gbit_s"))
     for k, v in reps.items():
         v = [x for x in v if x == x]
         if len(v) > 1 and max(v) > 0 and (min(v) <= 0 or max(v) / min(v) > 1.5):
-            noisy.append(f"{k[0]} {k[1]} {k[2]} q={k[4]} s={k[5]} msg={k[6]}: "
-                         + " ".join(fmt(x) for x in v))
-    if noisy:
-        out.append("")
-        out.append("Points whose repeats differ by more than 1.5x (Gbit/s of each repeat):")
-        out += ["  " + n for n in sorted(noisy)]
+            out.append(f"{k[0]} {k[1]} {k[2]} {k[3]} q={k[5]} s={k[6]} msg={k[7]}: "
+                       + " ".join(fmt(x) for x in v))
+    return sorted(out)
 
-    sock = [r for r in rows if r.get("mode") in ("tcp", "user_send", "user_msg_zerocopy")]
-    if sock:
-        out.append("")
-        out.append("Real sockets, 64 KiB sends, 1 queue (same boot)")
-        out.append(f"{'mode':>18} {'zerocopy':>8} {'s':>2} | {'Gb/s':>7} {'cpb':>7} {'sirq cpb':>8} {'softirq%':>8} {'csum':>4}")
-        seen = []
-        for r in sock:
-            k = (r["mode"], r["zerocopy"], r["senders"])
-            if k in seen:
-                continue
-            seen.append(k)
-            g = [x for x in sock if (x["mode"], x["zerocopy"], x["senders"]) == k]
-            out.append(f"{k[0]:>18} {k[1]:>8} {k[2]:>2} | {fmt(median(g, 'gbit_s')):>7}"
-                       f" {fmt(median(g, 'copies_per_byte'), 4):>7} {fmt(median(g, 'softirq_copy_per_byte'), 4):>8}"
-                       f" {fmt(median(g, 'softirq_pct'), 1):>8} {int(sum(num(x, 'csum_errors', 0) for x in g)):>4}")
 
+def pct_table(out, rows):
     pct = [r for r in rows if r.get("label") == "pct"]
-    if pct:
-        out.append("")
-        out.append("zerocopy_tx_percent sweep (small pool, 4 senders, up to 4 MiB in flight each)")
-        out.append(f"{'percent':>7} | {'Gb/s':>7} {'cpb':>7} {'fallbacks':>10} {'cap':>8} {'exhaust':>8} {'zc peak':>8} {'pool peak':>9}/{'slots':<6}")
-        for r in pct:
-            out.append(f"{r['percent']:>7} | {fmt(num(r, 'gbit_s')):>7} {fmt(num(r, 'copies_per_byte'), 4):>7}"
-                       f" {r.get('zc_fallbacks', ''):>10} {r.get('zc_fallback_cap', ''):>8}"
-                       f" {r.get('zc_fallback_exhausted', ''):>8} {r.get('zc_peak_slots', ''):>8}"
-                       f" {r.get('pool_peak_slots', ''):>9}/{r.get('pool_slots', ''):<6}")
+    if not pct:
+        return
+    out.append("")
+    out.append("zerocopy_tx_percent sweep (small pool, 4 senders, up to 4 MiB in flight each)")
+    out.append(f"{'percent':>7} | {'Gb/s':>7} {'cpb':>7} {'fallbacks':>10} {'cap':>8} {'exhaust':>8} {'zc peak':>8} {'zc hiwat':>8} {'pool peak':>9}/{'slots':<6}")
+    for r in pct:
+        out.append(f"{r['percent']:>7} | {fmt(num(r, 'gbit_s')):>7} {fmt(num(r, 'copies_per_byte'), 4):>7}"
+                   f" {r.get('zc_fallbacks', ''):>10} {r.get('zc_fallback_cap', ''):>8}"
+                   f" {r.get('zc_fallback_exhausted', ''):>8} {r.get('zc_peak_slots', ''):>8}"
+                   f" {r.get('zc_hiwater_slots', ''):>8} {r.get('pool_peak_slots', ''):>9}/{r.get('pool_slots', ''):<6}")
 
+
+def headline(out, rows, groups):
+    """The mechanism at 1 queue, 2 senders, 64 KiB, per workload and model."""
+    out.append("")
+    out.append("Headline: 1 queue, 2 senders, 64 KiB (medians); share = bounced bytes copied in softirq")
+    out.append(f"{'workload':>18} {'model':>7} | {'off Gb/s':>8} {'on Gb/s':>8} {'on/off':>6} |"
+               f" {'share off':>9} {'share on':>8} | {'cpb off':>7} {'cpb on':>7} | {'cpu off':>7} {'cpu on':>7}")
+    for mode, label in WORKLOADS:
+        for dm in ("instant", "ring"):
+            off = groups.get((mode, label, dm, "off", "1", "2", "65536"), [])
+            on = groups.get((mode, label, dm, "on", "1", "2", "65536"), [])
+            if not off and not on:
+                continue
+            go, gn = median(off, "gbit_s"), median(on, "gbit_s")
+            out.append(f"{mode:>18} {dm:>7} | {fmt(go):>8} {fmt(gn):>8} {fmt(gn / go if go and on else float('nan'), 2):>6} |"
+                       f" {fmt(median(off, 'softirq_bounce_share'), 3):>9} {fmt(median(on, 'softirq_bounce_share'), 3):>8} |"
+                       f" {fmt(median(off, 'copies_per_byte'), 4):>7} {fmt(median(on, 'copies_per_byte'), 4):>7} |"
+                       f" {fmt(mbusy(off), 3):>7} {fmt(mbusy(on), 3):>7}")
+
+
+def targets(out, rows, groups):
     out.append("")
     out.append("Targets (reported, not asserted)")
+    for mode, label in WORKLOADS[:3]:
+        off = groups.get((mode, label, "ring", "off", "1", "2", "65536"), [])
+        on = groups.get((mode, label, "ring", "on", "1", "2", "65536"), [])
+        if not off or not on:
+            continue
+        so, sn = median(off, "softirq_bounce_share"), median(on, "softirq_copy_per_byte")
+        go, gn = median(off, "gbit_s"), median(on, "gbit_s")
+        out.append(f"  ring, {mode}, 1 queue 2 senders 64 KiB: off: {fmt(so, 3)} of bounced bytes copied in softirq"
+                   f" (target >= 0.5: {'met' if so >= 0.5 else 'NOT met'}); on: softirq copies/byte {fmt(sn, 4)} (target ~0),"
+                   f" copies/byte {fmt(median(on, 'copies_per_byte'), 4)} (target <= 1.02); on/off {fmt(gn / go if go else float('nan'), 2)}x")
     # The percent sweep falls back on purpose: not part of the targets.
     tgt = [r for r in rows if r.get("label") != "pct" and r.get("mode") in ("greedy", "tcp", "user_send")]
-    on = [r for r in tgt if r.get("zerocopy") == "on"]
+    on = [r for r in tgt if r.get("zerocopy") == "on" and r.get("msg_size") == "65536"]
     off = [r for r in tgt if r.get("zerocopy") == "off"]
     if on:
-        out.append(f"  copies/byte with zero-copy on:  max {fmt(max(num(r, 'copies_per_byte') for r in on), 4)}"
-                   f" (target <= 1.02; 1448-byte greedy messages carry 28 header bytes each, which are bounced)")
-        out.append(f"  softirq copies/byte on:          max {fmt(max(num(r, 'softirq_copy_per_byte') for r in on), 4)} (target 0)")
+        out.append(f"  copies/byte with zero-copy on, 64 KiB: max {fmt(max(num(r, 'copies_per_byte') for r in on), 4)}"
+                   " (target <= 1.02; 1448-byte greedy messages carry 28 header bytes each, which are bounced)")
     if off:
         out.append(f"  copies/byte with zero-copy off:  {fmt(min(num(r, 'copies_per_byte') for r in off), 4)}"
                    f" .. {fmt(max(num(r, 'copies_per_byte') for r in off), 4)} (target ~2.0)")
-    for msg in ("65536", "1448"):
-        go, gn = onoff(1, 2, msg)
-        if go == go and gn == gn and go:
-            out.append(f"  1 queue, 2 senders, {msg} B: on/off = {gn / go:.2f}x ({fmt(gn)} vs {fmt(go)} Gbit/s; hoped >= 1.8x)")
-    ratios = []
-    for q in ("1", "2", "4"):
-        for sn in ("1", "2", "4"):
-            go, gn = onoff(q, sn, "1448")
-            if go == go and gn == gn and go:
-                ratios.append(gn / go)
-    if ratios:
-        out.append(f"  1448 B, all {len(ratios)} queue/sender points: median on/off = {statistics.median(ratios):.2f}x"
-                   f" (range {min(ratios):.2f}x .. {max(ratios):.2f}x)")
-    zc = [r for r in rows if r.get("mode") == "user_send" and r.get("zerocopy") == "on" and r.get("senders") == "2"]
-    mz = [r for r in rows if r.get("mode") == "user_msg_zerocopy" and r.get("senders") == "2"]
-    if zc and mz:
-        a, b = median(zc, "gbit_s"), median(mz, "gbit_s")
-        out.append(f"  user send() + zero-copy TX vs MSG_ZEROCOPY, 1 queue 2 senders: {fmt(a)} vs {fmt(b)} Gbit/s"
-                   f" ({a / b:.2f}x)" if b else "")
-    tz = [r for r in rows if r.get("mode") == "tcp" and r.get("zerocopy") == "on" and r.get("senders") == "2"]
-    if tz and mz:
-        out.append(f"  kernel TCP + zero-copy TX vs user MSG_ZEROCOPY, 2 senders: {fmt(median(tz, 'gbit_s'))} vs {fmt(median(mz, 'gbit_s'))} Gbit/s")
+    zc = [r for r in rows if r.get("mode") == "user_send" and r.get("zerocopy") == "on"
+          and r.get("senders") == "2" and r.get("queues") == "1" and r.get("msg_size") == "65536"]
+    mz = [r for r in rows if r.get("mode") == "user_msg_zerocopy" and r.get("senders") == "2"
+          and r.get("queues") == "1" and r.get("msg_size") == "65536"]
+    for dm in ("instant", "ring"):
+        a = median([r for r in zc if model(r) == dm], "gbit_s")
+        b = median([r for r in mz if model(r) == dm], "gbit_s")
+        if a == a and b == b and b:
+            out.append(f"  {dm}: user send() + zero-copy TX vs MSG_ZEROCOPY, 1 queue 2 senders 64 KiB: {fmt(a)} vs {fmt(b)} Gbit/s ({a / b:.2f}x)")
     errs = sum(num(r, "csum_errors", 0) for r in rows)
     unbal = [r for r in rows if r.get("pool_balanced") != "1"]
     out.append(f"  checksum errors: {int(errs)} in {len(rows)} runs; runs with an unbalanced pool: {len(unbal)}")
+
+
+def nic_table(out, rows):
+    """Real-NIC mode: virtio-net behind a tap, user-space sender."""
+    nic = [r for r in rows if r.get("label") == "nic"]
+    if not nic:
+        return
+    out.append("")
+    skipped = [r for r in nic if r.get("skipped")]
+    if skipped:
+        out.append(f"Real NIC (virtio-net, iommu_platform=on, behind a tap): skipped: {skipped[0]['skipped'].replace('_', ' ')}")
+        return
+    offl = sorted({r.get("nic_offloads", "-") for r in nic})
+    out.append(f"Real NIC: virtio-net (iommu_platform=on) behind a tap in a network namespace, 64 KiB sends,"
+               f" offloads {'/'.join(offl)}; medians")
+    out.append(f"{'mode':>18} {'zerocopy':>8} {'s':>2} | {'Gb/s':>7} {'cpb':>7} {'share':>6} {'cpu ns/B':>8} {'n':>2}")
+    seen = []
+    for r in nic:
+        k = (r["mode"], r["zerocopy"], r["senders"])
+        if k in seen:
+            continue
+        seen.append(k)
+        g = [x for x in nic if (x["mode"], x["zerocopy"], x["senders"]) == k]
+        out.append(f"{k[0]:>18} {k[1]:>8} {k[2]:>2} | {fmt(median(g, 'gbit_s')):>7}"
+                   f" {fmt(median(g, 'copies_per_byte'), 4):>7} {fmt(median(g, 'softirq_bounce_share'), 3):>6}"
+                   f" {fmt(mbusy(g), 3):>8} {len(g):>2}")
+
+
+def summary(rows):
+    out = []
+    groups = groups_of(rows)
+    headline(out, rows, groups)
+    for dm in ("instant", "ring"):
+        for mode, label in WORKLOADS:
+            point_table(out, rows, groups, mode, label, dm)
+    noisy = noisy_points(rows)
+    if noisy:
+        out.append("")
+        out.append("Points whose repeats differ by more than 1.5x (Gbit/s of each repeat):")
+        out += ["  " + n for n in noisy]
+    nic_table(out, rows)
+    pct_table(out, rows)
+    targets(out, rows, groups)
     return "\n".join(out)
 
 
-# ZCTX_CHECK lines the smoke plans print (tools/zctx/bench-lib.sh): four
-# bad-parameter loads, 17 bad writes, one good write (resetting the
+# ZCTX_CHECK lines the smoke plans print (tools/zctx/bench-lib.sh): five
+# bad-parameter loads, 18 bad writes, one good write (resetting the
 # zero-copy high-water mark), four checks for each of two interrupted
 # runs, a bad value on the kernel command line.
-SMOKE_GUEST_CHECKS = 31
+SMOKE_GUEST_CHECKS = 33
 
 
-def smoke(rows, guest_errors=0, logs=()):
-    passed = failed = 0
+class Checker:
+    def __init__(self):
+        self.passed = self.failed = 0
 
-    def check(ok, what):
-        nonlocal passed, failed
+    def __call__(self, ok, what):
         print(f"{'ok' if ok else 'FAIL'}: {what}")
         if ok:
-            passed += 1
+            self.passed += 1
         else:
-            failed += 1
+            self.failed += 1
 
+
+def smoke_guest(check, guest_errors, logs):
     check(guest_errors == 0, f"guest log: {guest_errors} error/warning lines")
     nchecks = 0
     for log in logs:
@@ -186,29 +273,66 @@ def smoke(rows, guest_errors=0, logs=()):
     if logs:
         check(nchecks == SMOKE_GUEST_CHECKS,
               f"guest checks: {nchecks} reported, {SMOKE_GUEST_CHECKS} expected")
+
+
+def smoke_lending(check, r, tag):
+    """A zero-copy "on" run: pages were lent and mapped in place, the
+    payload copied once (issue 14 item 4). Kernel TCP in the ring model
+    is the exception for the copy bounds: its receiver's ACKs cross the
+    same device and bounce, and on the KUnit kernel (no high-resolution
+    timers) the ring completes every 4 ms, so TCP moves little payload and
+    the ACKs reach ~2.5% of it; it keeps the old bounds (< 1.1, < 0.1)."""
+    payload = num(r, "payload_bytes", 0)
+    mapped = num(r, "zc_mapped_bytes", 0)
+    cpb = num(r, "copies_per_byte")
+    slow_acks = r.get("mode") == "tcp" and model(r) == "ring"
+    check(num(r, "zc_allocs", 0) > 0, f"{tag}: zc_allocs {r.get('zc_allocs')} > 0 (pages lent)")
+    check(payload > 0 and abs(mapped / payload - 1) <= 0.02,
+          f"{tag}: zc_mapped_bytes {r.get('zc_mapped_bytes')} within 2% of payload_bytes {r.get('payload_bytes')}")
+    lim, slim = (1.1, 0.1) if slow_acks else (1.02, 0.02)
+    if r.get("msg_size") == "65536":
+        check(cpb <= lim, f"{tag}: copies_per_byte {cpb} <= {lim}")
+    check(num(r, "softirq_copy_per_byte") <= slim,
+          f"{tag}: softirq_copy_per_byte {r.get('softirq_copy_per_byte')} <= {slim}")
+
+
+def smoke_common(check, r, tag):
+    check(num(r, "bytes", 0) > 0, f"{tag}: bytes {r.get('bytes')} > 0")
+    check(r.get("csum_errors") == "0", f"{tag}: csum_errors {r.get('csum_errors')} == 0")
+    check(r.get("pool_balanced") == "1" and r.get("bounce_slots_delta") == "0",
+          f"{tag}: pool_balanced {r.get('pool_balanced')} == 1 (lent and bounce slots back),"
+          f" bounce_slots_delta {r.get('bounce_slots_delta')} == 0")
+
+
+def smoke_main(check, rows):
     for mode in ("greedy", "tcp"):
-        for zc in ("off", "on"):
-            rs = [r for r in rows if r.get("mode") == mode and r.get("zerocopy") == zc
-                  and r.get("label") == "smoke"]
-            check(bool(rs), f"{mode} zerocopy={zc}: a result line")
-            for r in rs:
-                cpb = num(r, "copies_per_byte")
-                tag = f"{mode} zerocopy={zc} run {r.get('run')}"
-                if zc == "on":
-                    check(cpb < 1.1, f"{tag}: copies_per_byte {cpb} < 1.1")
-                    check(num(r, "softirq_copy_per_byte") < 0.1,
-                          f"{tag}: softirq_copy_per_byte {r.get('softirq_copy_per_byte')} < 0.1")
-                else:
-                    check(cpb > 1.9, f"{tag}: copies_per_byte {cpb} > 1.9")
-                check(num(r, "bytes", 0) > 0, f"{tag}: bytes {r.get('bytes')} > 0")
-                check(r.get("csum_errors") == "0", f"{tag}: csum_errors {r.get('csum_errors')} == 0")
-                # A default-size pool has room for the bounce mappings
-                # next to the lent pages: no packet may fail to map.
-                check(r.get("map_errors") == "0", f"{tag}: map_errors {r.get('map_errors')} == 0")
-                check(r.get("pool_balanced") == "1", f"{tag}: pool_balanced {r.get('pool_balanced')} == 1")
-    # Tiny pool: more in flight than the pool holds. Progress, the cap
-    # respected, fallback pages once the cap or the pool is reached (tcp
-    # at 90%, greedy at 2%), no corruption, the pool balanced.
+        for dm in ("instant", "ring"):
+            for zc in ("off", "on"):
+                rs = [r for r in rows if r.get("mode") == mode and r.get("zerocopy") == zc
+                      and r.get("label") == "smoke" and model(r) == dm]
+                check(bool(rs), f"{mode} {dm} zerocopy={zc}: a result line")
+                for r in rs:
+                    tag = f"{mode} {dm} zerocopy={zc} run {r.get('run')}"
+                    if zc == "on":
+                        smoke_lending(check, r, tag)
+                    else:
+                        cpb = num(r, "copies_per_byte")
+                        check(cpb > 1.9, f"{tag}: copies_per_byte {cpb} > 1.9")
+                    if zc == "off" and dm == "ring":
+                        check(num(r, "softirq_bounce_share", 0) > 0,
+                              f"{tag}: softirq_bounce_share {r.get('softirq_bounce_share')} > 0"
+                              " (packets waited in the qdisc)")
+                    smoke_common(check, r, tag)
+                    # A default-size pool has room for the bounce mappings
+                    # next to the lent pages: no packet may fail to map.
+                    check(r.get("map_errors") == "0", f"{tag}: map_errors {r.get('map_errors')} == 0")
+
+
+def smoke_tiny(check, rows):
+    """Tiny pool: more in flight than the pool holds. Progress, the cap
+    respected (the exact high-water mark, reset before each run),
+    fallback pages once the cap or the pool is reached (tcp at 90%,
+    greedy at 2%), no corruption, the pool balanced."""
     tiny = [r for r in rows if r.get("label") == "tiny"]
     for mode, zc, pct in (("greedy", "on", "90"), ("greedy", "on", "2"),
                           ("greedy", "off", "0"), ("tcp", "on", "90")):
@@ -217,18 +341,25 @@ def smoke(rows, guest_errors=0, logs=()):
         check(bool(rs), f"tiny pool {mode} percent={pct}: a result line")
         for r in rs:
             tag = f"tiny pool {mode} percent={pct} run {r.get('run')}"
-            check(num(r, "bytes", 0) > 0, f"{tag}: bytes {r.get('bytes')} > 0 (no stall)")
             if zc == "on":
                 cap = int(num(r, "pool_slots", 0)) * int(pct) // 100
-                check(num(r, "zc_peak_slots", 0) <= cap,
-                      f"{tag}: zc_peak_slots {r.get('zc_peak_slots')} <= cap {cap}")
+                hw = num(r, "zc_hiwater_slots", -1)
+                check(0 < hw <= cap, f"{tag}: zc_hiwater_slots {r.get('zc_hiwater_slots')} in 1..cap {cap}")
+                check(num(r, "zc_peak_slots", 0) <= hw,
+                      f"{tag}: sampled zc_peak_slots {r.get('zc_peak_slots')} <= high-water mark")
             if mode == "tcp" or pct == "2":
                 check(num(r, "zc_fallbacks", 0) > 0,
                       f"{tag}: zc_fallbacks {r.get('zc_fallbacks')} > 0")
-            check(r.get("csum_errors") == "0", f"{tag}: csum_errors {r.get('csum_errors')} == 0")
-            check(r.get("pool_balanced") == "1", f"{tag}: pool_balanced {r.get('pool_balanced')} == 1")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+            smoke_common(check, r, tag)
+
+
+def smoke(rows, guest_errors=0, logs=()):
+    check = Checker()
+    smoke_guest(check, guest_errors, logs)
+    smoke_main(check, rows)
+    smoke_tiny(check, rows)
+    print(f"{check.passed} passed, {check.failed} failed")
+    return 1 if check.failed else 0
 
 
 def main():

@@ -17,6 +17,10 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -74,21 +78,24 @@ static void rd_str(const char *path, char *buf, size_t len)
 struct snap {
 	unsigned long long bounced, bounced_sirq, mapped, allocs, fb, fb_cap;
 	unsigned long long fb_short, zc_used, softirq_ticks, rx_bytes;
-	unsigned long long rx_csum, rx_zcopy_copied;
+	unsigned long long rx_csum, rx_zcopy_copied, pool_used;
+	/* /proc/stat "cpu": user nice system idle iowait irq softirq */
+	unsigned long long cpu[7];
 };
 
-static unsigned long long softirq_ticks(void)
+enum { C_USER, C_NICE, C_SYSTEM, C_IDLE, C_IOWAIT, C_IRQ, C_SOFTIRQ };
+
+static void cpu_ticks(unsigned long long *v)
 {
-	unsigned long long v[7] = { 0 };
 	FILE *f = fopen("/proc/stat", "r");
 
+	memset(v, 0, 7 * sizeof(*v));
 	if (!f)
-		return 0;
+		return;
 	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
 		   &v[2], &v[3], &v[4], &v[5], &v[6]) != 7)
-		v[6] = 0;
+		memset(v, 0, 7 * sizeof(*v));
 	fclose(f);
-	return v[6];
 }
 
 static void snapshot(struct snap *s)
@@ -106,11 +113,40 @@ static void snapshot(struct snap *s)
 		rd_ull(SWIOTLB "io_tlb_zc_fallback_disabled") +
 		rd_ull(SWIOTLB "io_tlb_zc_fallback_pool");
 	s->zc_used = rd_ull(SWIOTLB "io_tlb_zc_used");
-	s->softirq_ticks = softirq_ticks();
+	s->pool_used = rd_ull(SWIOTLB "io_tlb_used");
+	cpu_ticks(s->cpu);
+	s->softirq_ticks = s->cpu[C_SOFTIRQ];
 	rd_str(BENCH "rx", buf, sizeof(buf));
 	s->rx_bytes = s->rx_csum = s->rx_zcopy_copied = 0;
 	sscanf(buf, "bytes=%llu csum_errors=%llu zcopy_rx_copied=%llu",
 	       &s->rx_bytes, &s->rx_csum, &s->rx_zcopy_copied);
+}
+
+/* The NIC's transmit offloads, as "csum,sg,tso" (NIC mode). */
+static void offloads(const char *ifname, char *buf, size_t len)
+{
+	static const struct { unsigned int cmd; const char *name; } o[] = {
+		{ ETHTOOL_GTXCSUM, "csum" }, { ETHTOOL_GSG, "sg" },
+		{ ETHTOOL_GTSO, "tso" },
+	};
+	struct ethtool_value ev;
+	struct ifreq ifr;
+	size_t i, n = 0;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	snprintf(buf, len, "none");
+	for (i = 0; fd >= 0 && i < sizeof(o) / sizeof(o[0]); i++) {
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+		ev.cmd = o[i].cmd;
+		ev.data = 0;
+		ifr.ifr_data = (void *)&ev;
+		if (ioctl(fd, SIOCETHTOOL, &ifr) || !ev.data)
+			continue;
+		n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", o[i].name);
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 static double now(void)
@@ -148,7 +184,8 @@ static long reap(int fd, unsigned long long *copied_flag)
 }
 
 /* One connection; writes "sent copied_by_kernel_flag" to @out. */
-static int child(int id, int zc, double secs, size_t msg, int port, int out)
+static int child(int id, int zc, double secs, size_t msg, int port, int out,
+		 const char *dest)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(port) };
@@ -169,10 +206,10 @@ static int child(int id, int zc, double secs, size_t msg, int port, int out)
 		return 1;
 	for (i = 0; i < msg + PERIOD; i++)
 		buf[i] = (unsigned char)((i % PERIOD) * 7 + 1);
-	inet_pton(AF_INET, "192.0.2.2", &sin.sin_addr);
+	inet_pton(AF_INET, dest, &sin.sin_addr);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
-		perror("zctx_send: connect 192.0.2.2");
+		perror("zctx_send: connect");
 		return 1;
 	}
 	if (zc && setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one))) {
@@ -240,15 +277,21 @@ int main(int argc, char **argv)
 	unsigned long long sent = 0, kflag = 0, peak_zc = 0, peak_pool = 0;
 	unsigned long long at_stop, payload, bounced, sirq, nslabs, percent;
 	double secs = 2, t0, elapsed, memcpy_gbs;
-	const char *label = "-";
+	const char *label = "-", *dest = "192.0.2.2", *ifname = "eth0";
+	char offl[32] = "-";
+	int nic = 0;
 	size_t msg = 65536;
-	struct snap a, b;
+	struct snap a, b, st;
+	char model[16] = "-";
+	unsigned int complete_us = 0, line_mbit = 0, ring = 0;
+	double tick_ns = 1e9 / sysconf(_SC_CLK_TCK);
+	char *pp;
 	char r[8][32], mem[64];
 	pid_t pids[MAXCONN];
 	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), balanced;
 	FILE *in;
 
-	while ((opt = getopt(argc, argv, "zt:s:n:q:p:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "zt:s:n:q:p:l:d:i:")) != -1) {
 		switch (opt) {
 		case 'z': zc = 1; break;
 		case 't': secs = atof(optarg); break;
@@ -257,8 +300,10 @@ int main(int argc, char **argv)
 		case 'q': queues = atoi(optarg); break;
 		case 'p': port = atoi(optarg); break;
 		case 'l': label = optarg; break;
+		case 'd': dest = optarg; nic = 1; break;
+		case 'i': ifname = optarg; break;
 		default:
-			fprintf(stderr, "usage: %s [-z] [-t s] [-s bytes] [-n conns] [-q queues] [-p port] [-l label]\n",
+			fprintf(stderr, "usage: %s [-z] [-t s] [-s bytes] [-n conns] [-q queues] [-p port] [-l label] [-d addr [-i ifname]]\n",
 				argv[0]);
 			return 2;
 		}
@@ -271,6 +316,22 @@ int main(int argc, char **argv)
 	memcpy_gbs = atof(mem);
 	percent = rd_ull("/sys/module/swiotlb/parameters/zerocopy_tx_percent");
 	nslabs = rd_ull(SWIOTLB "io_tlb_nslabs");
+	{
+		char params[512];
+
+		rd_str(BENCH "params", params, sizeof(params));
+		pp = strstr(params, "ring=");
+		if (pp)
+			sscanf(pp, "ring=%u", &ring);
+		pp = strstr(params, "dev_model=");
+		if (pp)
+			sscanf(pp, "dev_model=%15s complete_us=%u line_mbit=%u",
+			       model, &complete_us, &line_mbit);
+	}
+	if (nic) {
+		strcpy(model, "virtio");
+		offloads(ifname, offl, sizeof(offl));
+	}
 	if (pipe(fds))
 		return 1;
 
@@ -279,7 +340,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < conns; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0)
-			_exit(child(i, zc, secs, msg, port, fds[1]));
+			_exit(child(i, zc, secs, msg, port, fds[1], dest));
 	}
 	close(fds[1]);
 	/* Sample pool use while the children send. */
@@ -292,6 +353,7 @@ int main(int argc, char **argv)
 		usleep(10000);
 	}
 	snapshot(&b);
+	st = b;
 	elapsed = now() - t0;
 	at_stop = b.rx_bytes - a.rx_bytes;
 	in = fdopen(fds[0], "r");
@@ -322,6 +384,11 @@ int main(int argc, char **argv)
 	balanced = rd_ull(SWIOTLB "io_tlb_zc_used") <= a.zc_used;
 	snapshot(&b);
 	payload = b.rx_bytes - a.rx_bytes;
+	if (nic) {
+		/* A receiver outside the guest: what it acknowledged. */
+		at_stop = payload = sent;
+		b.rx_csum = a.rx_csum;
+	}
 	bounced = b.bounced - a.bounced;
 	sirq = b.bounced_sirq - a.bounced_sirq;
 
@@ -335,7 +402,7 @@ int main(int argc, char **argv)
 	ratio(r[5], sizeof(r[5]), memcpy_gbs, 1, 2);
 	ratio(r[6], sizeof(r[6]), at_stop / elapsed / 1e9, memcpy_gbs, 3);
 
-	printf("zctx_bench: run=0 label=%s mode=%s zerocopy=%s percent=%llu queues=%d senders=%d msg_size=%zu seconds=%s bytes=%llu payload_bytes=%llu gbit_s=%s copies_per_byte=%s softirq_copy_per_byte=%s sender_copied_bytes=%llu bounced_bytes=%llu bounced_softirq_bytes=%llu zc_mapped_bytes=%llu zc_allocs=%llu zc_fallbacks=%llu zc_fallback_cap=%llu zc_fallback_exhausted=%llu zc_peak_slots=%llu zc_hiwater_slots=%llu pool_peak_slots=%llu pool_slots=%llu pool_peak_kib_per_flow=%llu softirq_ms=%llu softirq_pct=%s csum_errors=%llu unverified=0 drops=0 memcpy_gbs=%s gbyte_s_per_memcpy_gbs=%s pool_balanced=%d vcpus=%d rx_zcopy_copied_bytes=%llu msg_zerocopy_copied=%llu\n",
+	printf("zctx_bench: run=0 label=%s mode=%s zerocopy=%s percent=%llu queues=%d senders=%d msg_size=%zu seconds=%s bytes=%llu payload_bytes=%llu gbit_s=%s copies_per_byte=%s softirq_copy_per_byte=%s sender_copied_bytes=%llu bounced_bytes=%llu bounced_softirq_bytes=%llu zc_mapped_bytes=%llu zc_allocs=%llu zc_fallbacks=%llu zc_fallback_cap=%llu zc_fallback_exhausted=%llu zc_peak_slots=%llu zc_hiwater_slots=%llu pool_peak_slots=%llu pool_slots=%llu pool_peak_kib_per_flow=%llu softirq_ms=%llu softirq_pct=%s csum_errors=%llu unverified=0 drops=0 memcpy_gbs=%s gbyte_s_per_memcpy_gbs=%s pool_balanced=%d vcpus=%d rx_zcopy_copied_bytes=%llu msg_zerocopy_copied=%llu",
 	       label, zc ? "user_msg_zerocopy" : "user_send",
 	       percent ? "on" : "off", percent, queues, conns, msg, r[0],
 	       at_stop, payload, r[1], r[2], r[3], zc ? 0 : sent, bounced, sirq,
@@ -346,5 +413,21 @@ int main(int argc, char **argv)
 	       (b.softirq_ticks - a.softirq_ticks) * 1000 / sysconf(_SC_CLK_TCK),
 	       r[4], b.rx_csum - a.rx_csum, r[5], r[6], balanced, ncpu,
 	       b.rx_zcopy_copied - a.rx_zcopy_copied, kflag);
+	/* CPU time of the timed part (as the module: at the stop) per byte. */
+	ratio(r[0], sizeof(r[0]), sirq, bounced, 4);
+	ratio(r[1], sizeof(r[1]), (st.cpu[C_USER] - a.cpu[C_USER] +
+	      st.cpu[C_NICE] - a.cpu[C_NICE] + st.cpu[C_SYSTEM] -
+	      a.cpu[C_SYSTEM]) * tick_ns, at_stop, 4);
+	ratio(r[2], sizeof(r[2]), (st.cpu[C_SOFTIRQ] - a.cpu[C_SOFTIRQ]) *
+	      tick_ns, at_stop, 4);
+	ratio(r[3], sizeof(r[3]), (st.cpu[C_IRQ] - a.cpu[C_IRQ]) * tick_ns,
+	      at_stop, 4);
+	ratio(r[4], sizeof(r[4]), (st.cpu[C_IDLE] - a.cpu[C_IDLE] +
+	      st.cpu[C_IOWAIT] - a.cpu[C_IOWAIT]) * tick_ns, at_stop, 4);
+	printf(" nic_offloads=%s", offl);
+	printf(" dev_model=%s complete_us=%u line_mbit=%u ring=%u queue_stops=- softirq_bounce_share=%s bounce_slots_delta=%lld cpu_process_ns_per_byte=%s cpu_softirq_ns_per_byte=%s cpu_irq_ns_per_byte=%s cpu_idle_ns_per_byte=%s\n",
+	       model, complete_us, line_mbit, ring, r[0],
+	       (long long)(b.pool_used - b.zc_used) -
+	       (long long)(a.pool_used - a.zc_used), r[1], r[2], r[3], r[4]);
 	return sent ? 0 : 1;
 }
