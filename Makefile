@@ -3,16 +3,20 @@ include tools/zctx/base.env
 
 ZCTX_BUILD ?= $(CURDIR)/build
 export ZCTX_BUILD LINUX_PKG LINUX_PKG_VERSION
+# No __pycache__ from our python scripts, in the repo or in the tree.
+export PYTHONDONTWRITEBYTECODE := 1
 
 Z := tools/zctx
 .DEFAULT_GOAL := help
-.PHONY: help deps tree export check check-debug check-kcsan bench series check-configs clean
+.PHONY: help deps tree export check check-debug check-kcsan check-mutants bench series \
+	check-configs clean
 
 help:
 	@echo "zctx targets ($(LINUX_PKG) $(LINUX_PKG_VERSION), ZCTX_BUILD=$(ZCTX_BUILD)):"
-	@echo "  make check          every test: KUnit (.kunitconfig), bench smoke test, debug KUnit"
+	@echo "  make check          every test: checker self-tests, KUnit (.kunitconfig), bench smoke test, debug KUnit"
 	@echo "  make check-debug    only the debug KUnit run ($(Z)/kunitconfig.debug: KASAN/lockdep, strict log)"
 	@echo "  make check-kcsan    the feature suites under KCSAN ($(Z)/kunitconfig.kcsan; not in make check)"
+	@echo "  make check-mutants  mutation test: each mutant of $(Z)/mutants.list must fail a KUnit case (slow)"
 	@echo "  make bench          benchmark + plots"
 	@echo "  make deps           install the Debian packages (incl. pinned kernel source)"
 	@echo "  make tree           assemble \$$ZCTX_BUILD/linux = base + patches/ + overlay"
@@ -38,6 +42,9 @@ check-debug:
 
 check-kcsan:
 	@$(Z)/kunit.sh $(Z)/kunitconfig.kcsan
+
+check-mutants:
+	@$(Z)/mutants.sh
 
 # Optional scripts: run them if they exist, otherwise say so and fail.
 bench series check-configs:

@@ -83,6 +83,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <net/sock.h>
+#include <net/swiotlb_tx_lend.h>
 #include <net/tcp.h>
 
 #define ZCTX_MAX_QUEUES		16
@@ -677,6 +678,8 @@ static void zctx_setup(struct net_device *ndev)
 	ndev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
 			 NETIF_F_RXCSUM | NETIF_F_GSO_SOFTWARE;
 	ndev->hw_features = ndev->features;
+	/* zctx_xmit() maps every frag with the DMA API, in place. */
+	ndev->tx_maps_frags = 1;
 	ndev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 }
 
@@ -774,7 +777,7 @@ static struct sk_buff *zctx_build_skb(struct zctx_sender *s,
 		return NULL;
 	skb_reserve(skb, ZCTX_HEADROOM + ZCTX_HDR_LEN);
 
-	/* A socket asks sk_page_frag_zc_mem(), i.e. its route's device. */
+	/* Only the device decision of sk_tx_lend_mem(): no socket here. */
 	mem = netdev_zc_mem(ndev);
 	while (left) {
 		unsigned int copy, i = skb_shinfo(skb)->nr_frags;

@@ -21,25 +21,39 @@
 #include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/file.h>
 #include <linux/if_arp.h>
+#include <linux/if_macvlan.h>
 #include <linux/if_vlan.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
+#include <linux/skmsg.h>
 #include <linux/slab.h>
 #include <linux/sockptr.h>
 #include <linux/swiotlb.h>
 #include <linux/uio.h>
 #include <net/dst.h>
 #include <net/inet_connection_sock.h>
+#include <net/ip.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
+#include <net/pkt_sched.h>
+#include <net/route.h>
 #include <net/sock.h>
+#include <net/swiotlb_tx_lend.h>
 #include <net/tcp.h>
+#include <net/tls.h>
+#include <net/xfrm.h>
 
 /* Slots of the private pools of most cases: 512 KiB, one area. */
 #define ZC_POOL_SLABS		256
@@ -59,6 +73,7 @@ struct zc_tracked {
 
 struct zc_ctx {
 	unsigned int saved_percent;
+	u8 saved_lend;
 	unsigned int nmem;
 	struct zc_tracked mems[ZC_MAX_MEMS];
 };
@@ -71,10 +86,6 @@ static struct dst_ops zc_dst_ops = {
 static struct device *zc_default_dev;
 static struct io_tlb_mem *zc_default_mem;
 static atomic_t zc_dev_id = ATOMIC_INIT(0);
-
-/* Stand-ins; only their addresses are used, never their contents. */
-static u64 zc_fake_xfrm_state __aligned(8);
-static u64 zc_fake_psock __aligned(8);
 
 static int zc_ulp_init(struct sock *sk)
 {
@@ -317,21 +328,26 @@ static void zc_dev_map_skb(struct zc_ndev_priv *priv, struct device *dma,
 /*
  * Send an IPv4 packet back in: swap the addresses (IP and TCP checksums
  * stay valid) so that a packet from 192.0.2.1 to 192.0.2.2 comes in from
- * 192.0.2.2 to the local 192.0.2.1.
+ * 192.0.2.2 to the local 192.0.2.1. As a real NIC receives into its own
+ * buffers, the packet comes in as a private copy: received skbs never
+ * hold the sender's (lent) pages, which go back to their pool when the
+ * data is acknowledged, not when a receiver on another CPU gets round to
+ * its deferred frees.
  */
-static void zc_dev_reflect(struct net_device *dev, struct sk_buff *skb)
+static void zc_dev_reflect(struct net_device *dev, struct sk_buff *tx)
 {
 	struct zc_ndev_priv *priv = netdev_priv(dev);
+	struct sk_buff *skb = skb_copy(tx, GFP_ATOMIC);
 	struct iphdr *iph;
 
-	skb_orphan(skb);
-	skb_dst_drop(skb);
-	nf_reset_ct(skb);
-	skb_clear_tstamp(skb);
-	if (skb_cow_head(skb, 0) || !pskb_may_pull(skb, sizeof(*iph))) {
+	dev_kfree_skb_any(tx);
+	if (!skb || !pskb_may_pull(skb, sizeof(*iph))) {
 		dev_kfree_skb_any(skb);
 		return;
 	}
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	skb_clear_tstamp(skb);
 	skb_reset_network_header(skb);
 	iph = ip_hdr(skb);
 	swap(iph->saddr, iph->daddr);
@@ -376,6 +392,7 @@ static void zc_ndev_setup(struct net_device *dev)
 	dev->lltx = true;
 	dev->features = NETIF_F_SG | NETIF_F_HW_CSUM;
 	dev->hw_features = dev->features;
+	dev->tx_maps_frags = 1;
 }
 
 static void zc_netdev_free(void *data)
@@ -480,9 +497,6 @@ enum zc_route_kind {
 	ZC_RT_LOOPBACK,
 	ZC_RT_LOOPBACK_FLAG,
 	ZC_RT_NO_PARENT,
-	ZC_RT_XFRM,
-	ZC_RT_ULP,
-	ZC_RT_PSOCK,
 	ZC_RT_NO_ROUTE,
 	ZC_RT_NETLINK,
 };
@@ -490,7 +504,7 @@ enum zc_route_kind {
 struct zc_route_case {
 	const char *name;
 	enum zc_route_kind kind;
-	bool eligible;	/* sk_page_frag_zc_mem() names the pool */
+	bool eligible;	/* sk_tx_lend_mem() names the pool */
 	bool lent;	/* and the pool lends the page */
 };
 
@@ -507,9 +521,6 @@ static const struct zc_route_case zc_route_cases[] = {
 	{ "loopback", ZC_RT_LOOPBACK, false, false },
 	{ "loopback_flag_on_bouncing_device", ZC_RT_LOOPBACK_FLAG, false, false },
 	{ "device_without_dma_parent", ZC_RT_NO_PARENT, false, false },
-	{ "xfrm_route", ZC_RT_XFRM, false, false },
-	{ "tcp_ulp_ktls", ZC_RT_ULP, false, false },
-	{ "sockmap_psock", ZC_RT_PSOCK, false, false },
 	{ "no_cached_route", ZC_RT_NO_ROUTE, false, false },
 	{ "netlink_socket", ZC_RT_NETLINK, false, false },
 };
@@ -572,8 +583,8 @@ static void zc_route_test(struct kunit *test)
 		proto = IPPROTO_UDP;
 		break;
 	case ZC_RT_DEFAULT_POOL:
-		if (!swiotlb_zc_mem_can_lend(zc_default_mem))
-			kunit_skip(test, "needs swiotlb=force");
+		KUNIT_ASSERT_TRUE_MSG(test, swiotlb_zc_mem_can_lend(zc_default_mem),
+				      "the kernel must bounce every DMA (swiotlb=force)");
 		parent->dma_io_tlb_mem = zc_default_mem;
 		want = zc_default_mem;
 		break;
@@ -604,10 +615,6 @@ static void zc_route_test(struct kunit *test)
 	case ZC_RT_NO_PARENT:
 		rdev = zc_netdev_new(test, NULL);
 		break;
-	case ZC_RT_XFRM:
-		if (!IS_ENABLED(CONFIG_XFRM))
-			kunit_skip(test, "needs CONFIG_XFRM");
-		break;
 	case ZC_RT_NETLINK:
 		family = AF_NETLINK;
 		type = SOCK_RAW;
@@ -623,43 +630,19 @@ static void zc_route_test(struct kunit *test)
 		dst = zc_dst_new(test, rdev);
 		sk_dst_set(sk, dst_clone(dst));
 	}
-	if (rc->kind == ZC_RT_ULP) {
-		char *name = zc_test_ulp.name;
-		int err;
-
-		/* As setsockopt(TCP_ULP, "tls") would, with a test ULP. */
-		err = sock->ops->setsockopt(sock, SOL_TCP, TCP_ULP,
-					    KERNEL_SOCKPTR(name), strlen(name));
-		KUNIT_ASSERT_EQ(test, err, 0);
-		KUNIT_ASSERT_PTR_EQ(test, inet_csk(sk)->icsk_ulp_ops,
-				    (const struct tcp_ulp_ops *)&zc_test_ulp);
-	}
 
 	/* Nothing below may abort the case before the state is restored. */
-#ifdef CONFIG_XFRM
-	if (rc->kind == ZC_RT_XFRM)
-		dst->xfrm = (struct xfrm_state *)&zc_fake_xfrm_state;
-#endif
-	if (rc->kind == ZC_RT_PSOCK)
-		__rcu_assign_sk_user_data_with_flags(sk, &zc_fake_psock,
-						     SK_USER_DATA_PSOCK);
 	if (rc->kind == ZC_RT_NO_BOUNCE)
 		mem->force_bounce = false;
 
 	zc_stats(want, &st0);
 	zc_stats(zc_default_mem, &def0);
-	got = sk_page_frag_zc_mem(sk);
-	ok = sk_page_frag_refill(sk, &pf);
+	got = sk_tx_lend_mem(sk, NULL);
+	ok = sk_page_frag_refill_lend(sk, &pf, NULL, ZC_FRAG_SIZE);
 	zc_stats(want, &st1);
 	zc_stats(zc_default_mem, &def1);
 
 	mem->force_bounce = true;
-	if (rc->kind == ZC_RT_PSOCK)
-		rcu_assign_sk_user_data(sk, NULL);
-#ifdef CONFIG_XFRM
-	if (rc->kind == ZC_RT_XFRM)
-		dst->xfrm = NULL;
-#endif
 
 	KUNIT_EXPECT_TRUE(test, ok);
 	KUNIT_EXPECT_PTR_EQ(test, got, rc->eligible ? want : NULL);
@@ -734,7 +717,9 @@ static void zc_task_frag_test(struct kunit *test)
 		struct sock *sk = sock[s]->sk;
 
 		want = s < 2 ? mem[s] : NULL;
-		KUNIT_ASSERT_TRUE(test, sk_page_frag_refill(sk, pf));
+		KUNIT_ASSERT_TRUE(test,
+				  sk_page_frag_refill_lend(sk, pf, NULL,
+							   ZC_FRAG_SIZE));
 		KUNIT_ASSERT_NOT_NULL(test, pf->page);
 		KUNIT_ASSERT_LE(test, pf->offset + 32, pf->size);
 		if (zc_page_lent(pf->page)) {
@@ -1142,9 +1127,9 @@ static void zc_pfrag_replaced_test(struct kunit *test)
 #define ZC_PEER_ADDR		0xc0000202	/* 192.0.2.2, reflected */
 
 /*
- * devinet_ioctl() is not exported: a modular build skips this case.
+ * devinet_ioctl() is not exported, nor is much below: the suite is built in
+ * (CONFIG_SKB_FRAG_ZC_KUNIT_TEST is bool).
  */
-#if IS_BUILTIN(CONFIG_SKB_FRAG_ZC_KUNIT_TEST)
 static int zc_set_addr(struct net_device *dev, unsigned int cmd, __be32 addr)
 {
 	struct sockaddr_in *sin;
@@ -1167,7 +1152,8 @@ static void zc_netdev_unregister(void *data)
  * The NIC: up, 192.0.2.1/24 and a DMA parent that bounces through the
  * default pool; it reflects every IPv4 packet it sends.
  */
-static struct net_device *zc_nic_new(struct kunit *test, struct device *parent)
+static struct net_device *zc_nic_new(struct kunit *test, struct device *parent,
+				     bool maps_frags)
 {
 	struct zc_ndev_priv *priv;
 	struct net_device *ndev;
@@ -1177,6 +1163,7 @@ static struct net_device *zc_nic_new(struct kunit *test, struct device *parent)
 			    NET_NAME_ENUM, zc_ndev_setup);
 	KUNIT_ASSERT_NOT_NULL(test, ndev);
 	SET_NETDEV_DEV(ndev, parent);
+	ndev->tx_maps_frags = maps_frags;
 	priv = netdev_priv(ndev);
 	priv->reflect = true;
 	if (register_netdev(ndev)) {
@@ -1311,8 +1298,8 @@ static void zc_tcp_test(struct kunit *test)
 	int err;
 	u8 *rbuf;
 
-	if (!swiotlb_zc_mem_can_lend(zc_default_mem))
-		kunit_skip(test, "needs swiotlb=force");
+	KUNIT_ASSERT_TRUE_MSG(test, swiotlb_zc_mem_can_lend(zc_default_mem),
+			      "the kernel must bounce every DMA (swiotlb=force)");
 
 	parent = zc_dma_dev_new(test, NULL);
 	KUNIT_ASSERT_PTR_EQ(test, parent->dma_io_tlb_mem, zc_default_mem);
@@ -1331,7 +1318,7 @@ static void zc_tcp_test(struct kunit *test)
 	rbuf = kunit_kmalloc(test, ZC_TCP_MAX_MSG + 1000, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, rbuf);
 
-	ndev = zc_nic_new(test, parent);
+	ndev = zc_nic_new(test, parent, true);
 	priv = netdev_priv(ndev);
 
 	lsock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -1357,7 +1344,7 @@ static void zc_tcp_test(struct kunit *test)
 	err = kernel_getpeername(asock, (struct sockaddr *)&peer);
 	KUNIT_ASSERT_GT(test, err, 0);
 	KUNIT_EXPECT_EQ(test, peer.sin_addr.s_addr, htonl(ZC_PEER_ADDR));
-	KUNIT_ASSERT_PTR_EQ(test, sk_page_frag_zc_mem(csock->sk),
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(csock->sk, NULL),
 			    zc_default_mem);
 
 	KUNIT_ASSERT_EQ(test, sock_setsockopt(csock, SOL_SOCKET, SO_ZEROCOPY,
@@ -1484,10 +1471,10 @@ static void zc_udp_route_test(struct kunit *test)
 	struct kvec kv;
 	int err;
 
-	if (!swiotlb_zc_mem_can_lend(zc_default_mem))
-		kunit_skip(test, "needs swiotlb=force");
+	KUNIT_ASSERT_TRUE_MSG(test, swiotlb_zc_mem_can_lend(zc_default_mem),
+			      "the kernel must bounce every DMA (swiotlb=force)");
 	zc_lo_up(test);
-	zc_nic_new(test, zc_dma_dev_new(test, NULL));
+	zc_nic_new(test, zc_dma_dev_new(test, NULL), true);
 	pages = kunit_kcalloc(test, 1, sizeof(*pages), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	pages[0] = alloc_page(GFP_KERNEL);
@@ -1499,7 +1486,7 @@ static void zc_udp_route_test(struct kunit *test)
 	to.sin_addr.s_addr = htonl(ZC_PEER_ADDR);
 	err = kernel_connect(sock, (struct sockaddr *)&to, sizeof(to), 0);
 	KUNIT_ASSERT_EQ(test, err, 0);
-	KUNIT_ASSERT_PTR_EQ(test, sk_page_frag_zc_mem(sock->sk),
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sock->sk, NULL),
 			    zc_default_mem);
 
 	zc_stats(zc_default_mem, &st0);
@@ -1545,22 +1532,981 @@ static void zc_udp_route_test(struct kunit *test)
 		current->task_frag.page = NULL;
 	}
 }
-#else
-static void zc_tcp_test(struct kunit *test)
+
+/*
+ * 7. Real attachments on a real TCP connection through the NIC. Each case
+ * attaches the real thing after connect() (a netfilter hook, a clsact
+ * qdisc made through rtnetlink, an IPsec policy, kTLS, ethtool feature
+ * changes, the namespace's opt-in), sends 64 KiB with copying sendmsg()
+ * and checks where every payload byte was when the device read it: in a
+ * lent page mapped in place, or in an ordinary page that was bounced or
+ * linearised.
+ */
+#define ZC_REAL_BYTES		(64 * 1024)
+#define ZC_REAL_CHUNK		(16 * 1024)
+#define ZC_REAL_STREAM		(4 * ZC_REAL_BYTES)
+
+enum zc_real_kind {
+	ZC_REAL_PLAIN,
+	ZC_REAL_NETNS_OFF,
+	ZC_REAL_NF_NAT,
+	ZC_REAL_NF_FILTER,
+	ZC_REAL_CLSACT,
+	ZC_REAL_KTLS,
+	ZC_REAL_TEST_ULP,
+	ZC_REAL_PSOCK,
+	ZC_REAL_NO_SG,
+	ZC_REAL_NO_CSUM,
+	ZC_REAL_NO_MAPS_FRAGS,
+};
+
+struct zc_real_case {
+	const char *name;
+	enum zc_real_kind kind;
+	bool lent;
+};
+
+static const struct zc_real_case zc_real_cases[] = {
+	{ "plain_route", ZC_REAL_PLAIN, true },
+	{ "netns_not_opted_in", ZC_REAL_NETNS_OFF, false },
+	{ "netfilter_nat_priority_hook", ZC_REAL_NF_NAT, false },
+	{ "netfilter_filter_priority_hook", ZC_REAL_NF_FILTER, true },
+	{ "tc_clsact_egress", ZC_REAL_CLSACT, false },
+	{ "ktls_tx", ZC_REAL_KTLS, false },
+	{ "tcp_ulp", ZC_REAL_TEST_ULP, false },
+	{ "sockmap_psock", ZC_REAL_PSOCK, false },
+	{ "ethtool_sg_off", ZC_REAL_NO_SG, false },
+	{ "ethtool_tx_csum_off", ZC_REAL_NO_CSUM, false },
+	{ "driver_copies_frags", ZC_REAL_NO_MAPS_FRAGS, false },
+};
+
+static void zc_real_case_desc(const struct zc_real_case *t, char *desc)
 {
-	kunit_skip(test, "needs the test built in, for devinet_ioctl()");
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
 }
 
-static void zc_udp_route_test(struct kunit *test)
+KUNIT_ARRAY_PARAM(zc_real, zc_real_cases, zc_real_case_desc);
+
+struct zc_conn {
+	struct net_device *ndev;
+	struct zc_ndev_priv *priv;
+	struct socket *lsock, *csock, *asock;
+	struct zc_page_bag *src;
+	size_t off;
+	u8 *rbuf;
+};
+
+static void zc_task_frag_drop(void)
 {
-	kunit_skip(test, "needs the test built in, for devinet_ioctl()");
+	if (current->task_frag.page) {
+		put_page(current->task_frag.page);
+		current->task_frag.page = NULL;
+	}
 }
 
-static const char *zc_udp_gen_params(const void *prev, char *desc)
+/*
+ * Abort both ends: closed sockets must not linger as orphans that keep
+ * unacknowledged data, and the lent pages in it, until a timer fires.
+ */
+static void zc_conn_close(void *data)
 {
-	return NULL;
+	struct zc_conn *c = data;
+
+	zc_task_frag_drop();
+	sock_no_linger(c->csock->sk);
+	if (c->asock) {
+		sock_no_linger(c->asock->sk);
+		zc_sock_release(c->asock);
+	}
+	c->asock = NULL;
 }
-#endif
+
+/* A TCP connection from 192.0.2.1 to the reflected 192.0.2.2. */
+static struct zc_conn *zc_conn_open(struct kunit *test, bool maps_frags)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	struct device *parent;
+	struct zc_conn *c;
+	unsigned int i;
+	int err;
+
+	KUNIT_ASSERT_TRUE_MSG(test, swiotlb_zc_mem_can_lend(zc_default_mem),
+			      "the kernel must bounce every DMA (swiotlb=force)");
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->src = zc_bag_new(test, ZC_REAL_STREAM / PAGE_SIZE);
+	for (i = 0; i < c->src->max; i++) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		zc_bag_add(test, c->src, page);
+	}
+	zc_stream_fill(c->src->pages, ZC_REAL_STREAM);
+	c->rbuf = kunit_kmalloc(test, ZC_REAL_CHUNK, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->rbuf);
+
+	parent = zc_dma_dev_new(test, NULL);
+	c->ndev = zc_nic_new(test, parent, maps_frags);
+	c->priv = netdev_priv(c->ndev);
+
+	c->lsock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	zc_sock_timeouts(c->lsock);
+	addr.sin_addr.s_addr = htonl(INADDR_ANY);
+	err = kernel_bind(c->lsock, (struct sockaddr *)&addr, sizeof(addr));
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(c->lsock, 4), 0);
+	KUNIT_ASSERT_GT(test, kernel_getsockname(c->lsock,
+						 (struct sockaddr *)&addr), 0);
+	c->csock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	zc_sock_timeouts(c->csock);
+	addr.sin_addr.s_addr = htonl(ZC_PEER_ADDR);
+	err = kernel_connect(c->csock, (struct sockaddr *)&addr,
+			     sizeof(addr), 0);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(c->lsock, &c->asock, 0), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_conn_close,
+							c), 0);
+	zc_sock_timeouts(c->asock);
+	zc_task_frag_drop();
+	return c;
+}
+
+/* Send @len bytes of the stream with copying sendmsg(); @check: read back. */
+static void zc_conn_send(struct kunit *test, struct zc_conn *c, size_t len,
+			 bool check)
+{
+	while (len) {
+		size_t n = min_t(size_t, len, ZC_REAL_CHUNK);
+		int ret;
+
+		KUNIT_ASSERT_LE(test, c->off + n, (size_t)ZC_REAL_STREAM);
+		ret = zc_send_copy(c->csock, c->src->pages, c->off, n, 0);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "send at %zu", c->off);
+		if (check) {
+			ret = zc_recv_check(c->asock, c->rbuf, c->off, n);
+			KUNIT_ASSERT_EQ_MSG(test, ret, 0, "receive at %zu",
+					    c->off);
+		}
+		c->off += n;
+		len -= n;
+	}
+}
+
+/* Where the device found payload bytes, and what the pool lent. */
+struct zc_where {
+	long lent, bounced, linear;
+	struct swiotlb_zc_stats st;
+};
+
+static void zc_where(struct zc_conn *c, struct zc_where *w)
+{
+	w->lent = atomic_long_read(&c->priv->lent_bytes);
+	w->bounced = atomic_long_read(&c->priv->bounced_bytes);
+	w->linear = atomic_long_read(&c->priv->linear_bytes);
+	zc_stats(zc_default_mem, &w->st);
+}
+
+/*
+ * Send one rtnetlink request, as ip(8) or tc(8) would, and return the
+ * error of its ack. rtnetlink checks CAP_NET_ADMIN against the file of
+ * the sending socket, so the kernel socket gets one. Consumes @req. No
+ * KUnit assertion here: cleanup actions call it too.
+ */
+static int zc_rtnl_call(struct sk_buff *req)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa) };
+	struct nlmsghdr *nlh;
+	struct socket *sock;
+	struct file *file;
+	struct kvec kv;
+	void *buf;
+	int ret;
+
+	buf = kmalloc(NLMSG_GOODSIZE, GFP_KERNEL);
+	ret = buf ? sock_create_kern(&init_net, AF_NETLINK, SOCK_RAW,
+				     NETLINK_ROUTE, &sock) : -ENOMEM;
+	if (ret)
+		goto out;
+	file = sock_alloc_file(sock, 0, NULL);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto out;
+	}
+	kv.iov_base = req->data;
+	kv.iov_len = req->len;
+	ret = kernel_sendmsg(sock, &msg, &kv, 1, kv.iov_len);
+	if (ret >= 0) {
+		memset(&msg, 0, sizeof(msg));
+		kv.iov_base = buf;
+		kv.iov_len = NLMSG_GOODSIZE;
+		ret = kernel_recvmsg(sock, &msg, &kv, 1, kv.iov_len, 0);
+		nlh = buf;
+		if (ret >= (int)NLMSG_SPACE(sizeof(struct nlmsgerr)) &&
+		    nlh->nlmsg_type == NLMSG_ERROR)
+			ret = ((struct nlmsgerr *)nlmsg_data(nlh))->error;
+		else if (ret >= 0)
+			ret = -EPROTO;
+	}
+	__fput_sync(file);
+out:
+	kfree(buf);
+	kfree_skb(req);
+	return ret;
+}
+
+static struct sk_buff *zc_rtnl_msg(int type, int flags, size_t hdrlen,
+				   struct nlmsghdr **nlh)
+{
+	struct sk_buff *skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!skb)
+		return NULL;
+	*nlh = nlmsg_put(skb, 0, 1, type, hdrlen,
+			 NLM_F_REQUEST | NLM_F_ACK | flags);
+	if (!*nlh) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	memset(nlmsg_data(*nlh), 0, hdrlen);
+	return skb;
+}
+
+/* Finish @skb and send it, or drop it if an attribute did not fit. */
+static int zc_rtnl_send(struct sk_buff *skb, struct nlmsghdr *nlh, int err)
+{
+	if (err) {
+		kfree_skb(skb);
+		return err;
+	}
+	nlmsg_end(skb, nlh);
+	return zc_rtnl_call(skb);
+}
+
+/* tc qdisc add|del dev @dev clsact */
+static int zc_clsact(struct net_device *dev, bool add)
+{
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+	struct tcmsg *tcm;
+
+	skb = zc_rtnl_msg(add ? RTM_NEWQDISC : RTM_DELQDISC,
+			  add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*tcm),
+			  &nlh);
+	if (!skb)
+		return -ENOMEM;
+	tcm = nlmsg_data(nlh);
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = dev->ifindex;
+	tcm->tcm_handle = TC_H_MAKE(TC_H_CLSACT, 0);
+	tcm->tcm_parent = TC_H_CLSACT;
+	return zc_rtnl_send(skb, nlh, nla_put_string(skb, TCA_KIND, "clsact"));
+}
+
+static void zc_clsact_del(void *data)
+{
+	zc_clsact(data, false);
+}
+
+static unsigned int zc_nf_accept(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	return NF_ACCEPT;
+}
+
+static struct nf_hook_ops zc_nf_ops = {
+	.hook		= zc_nf_accept,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_LOCAL_OUT,
+};
+
+static void zc_nf_unregister(void *data)
+{
+	nf_unregister_net_hook(&init_net, data);
+}
+
+static void zc_nf_register(struct kunit *test, struct nf_hook_ops *ops,
+			   int priority)
+{
+	ops->priority = priority;
+	KUNIT_ASSERT_EQ(test, nf_register_net_hook(&init_net, ops), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_nf_unregister,
+							ops), 0);
+}
+
+static void zc_xfrm_delete(void *data)
+{
+	struct xfrm_policy *pol = data;
+
+	xfrm_policy_delete(pol, XFRM_POLICY_OUT);
+	xfrm_pol_put(pol);
+}
+
+/* ip xfrm policy add dir out action allow, for every IPv4 packet. */
+static void zc_xfrm_policy_add(struct kunit *test)
+{
+	struct xfrm_policy *pol = xfrm_policy_alloc(&init_net, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, pol);
+	pol->family = AF_INET;
+	pol->selector.family = AF_INET;
+	pol->action = XFRM_POLICY_ALLOW;
+	pol->type = XFRM_POLICY_TYPE_MAIN;
+	if (xfrm_policy_insert(XFRM_POLICY_OUT, pol, 1)) {
+		xfrm_policy_destroy(pol);
+		KUNIT_FAIL_AND_ABORT(test, "xfrm_policy_insert failed");
+	}
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_xfrm_delete,
+							pol), 0);
+}
+
+/* setsockopt(TCP_ULP, "tls") and setsockopt(SOL_TLS, TLS_TX, ...) */
+static void zc_ktls_tx(struct kunit *test, struct socket *sock)
+{
+	struct tls12_crypto_info_aes_gcm_128 ci = {
+		.info.version = TLS_1_2_VERSION,
+		.info.cipher_type = TLS_CIPHER_AES_GCM_128,
+	};
+	char tls[] = "tls";
+	int err;
+
+	err = sock->ops->setsockopt(sock, SOL_TCP, TCP_ULP,
+				    KERNEL_SOCKPTR(tls), strlen(tls));
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = sock->ops->setsockopt(sock, SOL_TLS, TLS_TX, KERNEL_SOCKPTR(&ci),
+				    sizeof(ci));
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+static void zc_test_ulp_attach(struct kunit *test, struct socket *sock)
+{
+	char *name = zc_test_ulp.name;
+	int err;
+
+	err = sock->ops->setsockopt(sock, SOL_TCP, TCP_ULP,
+				    KERNEL_SOCKPTR(name), strlen(name));
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+static void zc_psock_put(void *data)
+{
+	struct sk_psock *psock = data;
+
+	sk_psock_put(psock->sk, psock);
+}
+
+/* The psock that sockmap attaches to every socket it holds. */
+static void zc_psock_attach(struct kunit *test, struct sock *sk)
+{
+	struct sk_psock *psock = sk_psock_init(sk, NUMA_NO_NODE);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(psock));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_psock_put,
+							psock), 0);
+}
+
+/* ethtool -K dev sg|tx-checksumming off */
+static void zc_features_off(struct net_device *dev, netdev_features_t off)
+{
+	rtnl_lock();
+	dev->wanted_features &= ~off;
+	netdev_update_features(dev);
+	rtnl_unlock();
+}
+
+static void zc_real_attach(struct kunit *test, struct zc_conn *c,
+			   enum zc_real_kind kind)
+{
+	struct socket *sock = c->csock;
+	int err;
+
+	switch (kind) {
+	case ZC_REAL_NETNS_OFF:
+		WRITE_ONCE(init_net.core.sysctl_swiotlb_tx_lend, 0);
+		break;
+	case ZC_REAL_NF_NAT:
+		zc_nf_register(test, &zc_nf_ops, NF_IP_PRI_NAT_DST);
+		break;
+	case ZC_REAL_NF_FILTER:
+		zc_nf_register(test, &zc_nf_ops, NF_IP_PRI_FILTER);
+		break;
+	case ZC_REAL_CLSACT:
+		KUNIT_ASSERT_EQ(test, zc_clsact(c->ndev, true), 0);
+		err = kunit_add_action_or_reset(test, zc_clsact_del, c->ndev);
+		KUNIT_ASSERT_EQ(test, err, 0);
+		break;
+	case ZC_REAL_KTLS:
+		zc_ktls_tx(test, sock);
+		break;
+	case ZC_REAL_TEST_ULP:
+		zc_test_ulp_attach(test, sock);
+		break;
+	case ZC_REAL_PSOCK:
+		zc_psock_attach(test, sock->sk);
+		break;
+	case ZC_REAL_NO_SG:
+		zc_features_off(c->ndev, NETIF_F_SG);
+		KUNIT_ASSERT_FALSE(test, c->ndev->features & NETIF_F_SG);
+		break;
+	case ZC_REAL_NO_CSUM:
+		zc_features_off(c->ndev, NETIF_F_CSUM_MASK);
+		KUNIT_ASSERT_TRUE(test, c->ndev->features & NETIF_F_SG);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Read and drop what kTLS sent: records, not the plaintext. */
+static void zc_conn_drain(struct kunit *test, struct zc_conn *c, size_t len)
+{
+	struct msghdr msg = {};
+	struct kvec kv;
+	int ret;
+
+	while (len) {
+		kv.iov_base = c->rbuf;
+		kv.iov_len = min_t(size_t, len, ZC_REAL_CHUNK);
+		ret = kernel_recvmsg(c->asock, &msg, &kv, 1, kv.iov_len, 0);
+		KUNIT_ASSERT_GT(test, ret, 0);
+		len -= min_t(size_t, len, ret);
+	}
+}
+
+static void zc_real_test(struct kunit *test)
+{
+	const struct zc_real_case *rc = test->param_value;
+	bool ktls = rc->kind == ZC_REAL_KTLS;
+	struct zc_where w0, w1;
+	struct zc_conn *c;
+	long frag_bytes;
+
+	c = zc_conn_open(test, rc->kind != ZC_REAL_NO_MAPS_FRAGS);
+	zc_real_attach(test, c, rc->kind);
+
+	zc_where(c, &w0);
+	zc_conn_send(test, c, ZC_REAL_BYTES, !ktls);
+	if (ktls)
+		zc_conn_drain(test, c, ZC_REAL_BYTES);
+	zc_where(c, &w1);
+
+	frag_bytes = w1.lent - w0.lent + w1.bounced - w0.bounced;
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&c->priv->errors), 0,
+			    "device saw wrong mappings, first error %d",
+			    atomic_read(&c->priv->first_error));
+	if (rc->lent) {
+		/* Every payload byte was in a lent page, mapped in place. */
+		KUNIT_EXPECT_GT(test, w1.st.allocs, w0.st.allocs);
+		KUNIT_EXPECT_GE(test, w1.lent - w0.lent, (long)ZC_REAL_BYTES);
+		KUNIT_EXPECT_EQ(test, w1.bounced - w0.bounced, 0);
+	} else {
+		/* No payload byte was ever in a lent page. */
+		KUNIT_EXPECT_EQ(test, w1.st.allocs, w0.st.allocs);
+		KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
+		KUNIT_EXPECT_GE(test, frag_bytes + w1.linear - w0.linear,
+				(long)ZC_REAL_BYTES);
+	}
+	kunit_info(test, "%d bytes: %ld in lent pages, %ld in bounced frags, %ld linear",
+		   ZC_REAL_BYTES, w1.lent - w0.lent, w1.bounced - w0.bounced,
+		   w1.linear - w0.linear);
+}
+
+/*
+ * 7b. The route is validated at every refill: an IPsec policy inserted
+ * after connect() makes the cached route obsolete (route genid), and the
+ * refill right after it is ordinary although TCP has not re-routed yet.
+ * Once TCP re-routed (this policy has no transform), lending resumes.
+ */
+static void zc_xfrm_stale_route_test(struct kunit *test)
+{
+	struct zc_where w0, w1;
+	struct zc_conn *c;
+
+	c = zc_conn_open(test, true);
+	zc_conn_send(test, c, ZC_REAL_CHUNK, true);
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(c->csock->sk, NULL),
+			    zc_default_mem);
+	KUNIT_ASSERT_NOT_NULL(test, __sk_dst_get(c->csock->sk));
+
+	zc_xfrm_policy_add(test);
+	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(c->csock->sk, NULL));
+	zc_task_frag_drop();
+	zc_where(c, &w0);
+	zc_conn_send(test, c, 4096, true);
+	zc_where(c, &w1);
+	KUNIT_EXPECT_EQ(test, w1.st.allocs, w0.st.allocs);
+	KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
+
+	/* TCP re-routed while sending: the new route is valid. */
+	KUNIT_EXPECT_PTR_EQ(test, sk_tx_lend_mem(c->csock->sk, NULL),
+			    zc_default_mem);
+}
+
+/*
+ * 7c. Redirection the kernel cannot see in advance: a LOCAL_OUT hook at
+ * the filter priority (which may lend) that sends data segments to the
+ * loopback device instead of the NIC, as a NAT REDIRECT would. The lent
+ * pages are caught on their way in: counted as TxLendLocalDelivery, and
+ * the socket never gets lent pages again.
+ */
+static unsigned int zc_nf_to_lo(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	struct rtable *rt;
+
+	if (skb->len <= skb_transport_offset(skb) + tcp_hdrlen(skb))
+		return NF_ACCEPT;
+	rt = ip_route_output(state->net, htonl(ZC_NIC_ADDR), 0, 0, 0,
+			     RT_SCOPE_UNIVERSE);
+	if (IS_ERR(rt))
+		return NF_ACCEPT;
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+	return NF_ACCEPT;
+}
+
+static struct nf_hook_ops zc_nf_to_lo_ops = {
+	.hook		= zc_nf_to_lo,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_LOCAL_OUT,
+};
+
+static unsigned long zc_local_deliveries(void)
+{
+	return snmp_fold_field(init_net.mib.net_statistics,
+			       LINUX_MIB_TXLENDLOCALDELIVERY);
+}
+
+static void zc_local_delivery_test(struct kunit *test)
+{
+	unsigned long timeout, n0;
+	struct zc_where w0, w1;
+	struct zc_conn *c;
+	struct sock *sk;
+
+	zc_lo_up(test);
+	c = zc_conn_open(test, true);
+	sk = c->csock->sk;
+	n0 = zc_local_deliveries();
+	zc_nf_register(test, &zc_nf_to_lo_ops, NF_IP_PRI_FILTER);
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sk, NULL), zc_default_mem);
+
+	zc_where(c, &w0);
+	zc_conn_send(test, c, ZC_REAL_CHUNK, false);
+	zc_where(c, &w1);
+	KUNIT_EXPECT_GT(test, w1.st.allocs, w0.st.allocs);
+	timeout = jiffies + msecs_to_jiffies(ZC_DRAIN_MS);
+	while (zc_local_deliveries() == n0 && time_before(jiffies, timeout))
+		msleep(20);
+	KUNIT_EXPECT_GT(test, zc_local_deliveries(), n0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_tx_lend_stop), 1);
+	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sk, NULL));
+
+	/* Without the hook, retransmits reach the peer; no more lending. */
+	kunit_release_action(test, zc_nf_unregister, &zc_nf_to_lo_ops);
+	KUNIT_ASSERT_EQ(test, zc_recv_check(c->asock, c->rbuf, 0, ZC_REAL_CHUNK),
+			0);
+	zc_task_frag_drop();
+	zc_where(c, &w0);
+	zc_conn_send(test, c, ZC_REAL_CHUNK, true);
+	zc_where(c, &w1);
+	KUNIT_EXPECT_EQ(test, w1.st.allocs, w0.st.allocs);
+	KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
+}
+
+/*
+ * 8. The opt-in is per network namespace: a socket gets lent pages only
+ * when its own namespace opted in, whatever init_net says.
+ */
+KUNIT_DEFINE_ACTION_WRAPPER(zc_put_net, put_net, struct net *);
+
+static void zc_netns_test(struct kunit *test)
+{
+	struct io_tlb_mem *mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
+	struct net_device *ndev;
+	struct dst_entry *dst;
+	struct socket *sock;
+	struct net *net;
+
+	ndev = zc_netdev_new(test, zc_dma_dev_new(test, mem));
+	dst = zc_dst_new(test, ndev);
+	net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(net));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_put_net, net),
+			0);
+	KUNIT_ASSERT_EQ(test, sock_create_kern(net, AF_INET, SOCK_STREAM,
+					       IPPROTO_TCP, &sock), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_sock_release,
+							sock), 0);
+	sk_dst_set(sock->sk, dst_clone(dst));
+
+	/* init_net opted in (zc_test_init()); a new namespace has not. */
+	KUNIT_EXPECT_EQ(test, net->core.sysctl_swiotlb_tx_lend, 0);
+	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sock->sk, NULL));
+	WRITE_ONCE(net->core.sysctl_swiotlb_tx_lend, 1);
+	KUNIT_EXPECT_PTR_EQ(test, sk_tx_lend_mem(sock->sk, NULL), mem);
+	WRITE_ONCE(init_net.core.sysctl_swiotlb_tx_lend, 0);
+	KUNIT_EXPECT_PTR_EQ(test, sk_tx_lend_mem(sock->sk, NULL), mem);
+	WRITE_ONCE(net->core.sysctl_swiotlb_tx_lend, 0);
+	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sock->sk, NULL));
+}
+
+/*
+ * 9. Real macvlan devices made through rtnetlink on an Ethernet NIC that
+ * bounces: passthru and private send every packet to the wire; bridge,
+ * VEPA and source may hand it to a sibling inside the guest.
+ */
+struct zc_macvlan_case {
+	const char *name;
+	u32 mode;
+	bool lent;
+};
+
+static const struct zc_macvlan_case zc_macvlan_cases[] = {
+	{ "passthru", MACVLAN_MODE_PASSTHRU, true },
+	{ "private", MACVLAN_MODE_PRIVATE, true },
+	{ "bridge", MACVLAN_MODE_BRIDGE, false },
+	{ "vepa", MACVLAN_MODE_VEPA, false },
+	{ "source", MACVLAN_MODE_SOURCE, false },
+};
+
+static void zc_macvlan_case_desc(const struct zc_macvlan_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(zc_macvlan, zc_macvlan_cases, zc_macvlan_case_desc);
+
+/* ip link add link @lower name @name type macvlan mode @mode */
+static int zc_macvlan_add(struct net_device *lower, const char *name, u32 mode)
+{
+	struct nlattr *info, *data;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+	int err;
+
+	skb = zc_rtnl_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+			  sizeof(struct ifinfomsg), &nlh);
+	if (!skb)
+		return -ENOMEM;
+	err = nla_put_string(skb, IFLA_IFNAME, name) ?:
+	      nla_put_u32(skb, IFLA_LINK, lower->ifindex);
+	info = err ? NULL : nla_nest_start(skb, IFLA_LINKINFO);
+	if (info)
+		err = nla_put_string(skb, IFLA_INFO_KIND, "macvlan");
+	data = info && !err ? nla_nest_start(skb, IFLA_INFO_DATA) : NULL;
+	if (data) {
+		err = nla_put_u32(skb, IFLA_MACVLAN_MODE, mode);
+		nla_nest_end(skb, data);
+		nla_nest_end(skb, info);
+	} else if (!err) {
+		err = -EMSGSIZE;
+	}
+	return zc_rtnl_send(skb, nlh, err);
+}
+
+/* ip link del dev @ifindex */
+static void zc_link_del(void *data)
+{
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	skb = zc_rtnl_msg(RTM_DELLINK, 0, sizeof(*ifm), &nlh);
+	if (!skb)
+		return;
+	ifm = nlmsg_data(nlh);
+	ifm->ifi_index = *(int *)data;
+	zc_rtnl_send(skb, nlh, 0);
+}
+
+static void zc_ether_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &zc_ndev_ops;
+	dev->lltx = true;
+	dev->features = NETIF_F_SG | NETIF_F_HW_CSUM;
+	dev->hw_features = dev->features;
+	dev->tx_maps_frags = 1;
+	eth_hw_addr_random(dev);
+}
+
+static void zc_macvlan_test(struct kunit *test)
+{
+	const struct zc_macvlan_case *mc = test->param_value;
+	struct io_tlb_mem *mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
+	struct net_device *lower, *mv;
+	struct io_tlb_mem *got;
+	char name[IFNAMSIZ];
+	bool is_macvlan;
+	int *ifindex;
+	int err;
+
+	lower = alloc_netdev(sizeof(struct zc_ndev_priv), "zceth%d",
+			     NET_NAME_ENUM, zc_ether_setup);
+	KUNIT_ASSERT_NOT_NULL(test, lower);
+	SET_NETDEV_DEV(lower, zc_dma_dev_new(test, mem));
+	if (register_netdev(lower)) {
+		free_netdev(lower);
+		KUNIT_FAIL_AND_ABORT(test, "register_netdev failed");
+	}
+	err = kunit_add_action_or_reset(test, zc_netdev_unregister, lower);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_PTR_EQ(test, netdev_zc_mem(lower), mem);
+
+	snprintf(name, sizeof(name), "zcmv%d", atomic_inc_return(&zc_dev_id));
+	KUNIT_ASSERT_EQ(test, zc_macvlan_add(lower, name, mc->mode), 0);
+	mv = dev_get_by_name(&init_net, name);
+	KUNIT_ASSERT_NOT_NULL(test, mv);
+	ifindex = kunit_kzalloc(test, sizeof(*ifindex), GFP_KERNEL);
+	if (ifindex)
+		*ifindex = mv->ifindex;
+	is_macvlan = netif_is_macvlan(mv);
+	rcu_read_lock();
+	got = netdev_zc_mem(mv);
+	rcu_read_unlock();
+	dev_put(mv);
+	KUNIT_ASSERT_NOT_NULL(test, ifindex);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_link_del,
+							ifindex), 0);
+	KUNIT_ASSERT_TRUE(test, is_macvlan);
+	KUNIT_EXPECT_PTR_EQ(test, got, mc->lent ? mem : NULL);
+}
+
+/*
+ * 10. Idle holders: 1024 threads each send one byte on an eligible socket
+ * and stay alive. A lent page does not outlive the sendmsg() that filled
+ * it in a task's page_frag, so once the bytes are acknowledged no slot is
+ * lent, although every thread is still there.
+ */
+#define ZC_IDLE_THREADS		1024
+
+struct zc_idle {
+	struct socket *sock;
+	struct page *src;
+	atomic_t sent, failed;
+	struct completion all_sent;
+	wait_queue_head_t wq;
+	bool stop;
+};
+
+static int zc_idle_fn(void *data)
+{
+	struct zc_idle *z = data;
+	struct msghdr msg = {};
+	struct kvec kv = { page_address(z->src), 1 };
+
+	if (kernel_sendmsg(z->sock, &msg, &kv, 1, 1) != 1)
+		atomic_inc(&z->failed);
+	if (atomic_inc_return(&z->sent) == ZC_IDLE_THREADS)
+		complete(&z->all_sent);
+	wait_event(z->wq, READ_ONCE(z->stop) || kthread_should_stop());
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static void zc_idle_test(struct kunit *test)
+{
+	struct swiotlb_zc_stats st0, st1;
+	struct task_struct **tasks;
+	struct zc_idle *z;
+	struct zc_conn *c;
+	unsigned long used;
+	unsigned int i, n;
+
+	c = zc_conn_open(test, true);
+	z = kunit_kzalloc(test, sizeof(*z), GFP_KERNEL);
+	tasks = kunit_kcalloc(test, ZC_IDLE_THREADS, sizeof(*tasks),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, z);
+	KUNIT_ASSERT_NOT_NULL(test, tasks);
+	z->sock = c->csock;
+	z->src = c->src->pages[0];
+	init_completion(&z->all_sent);
+	init_waitqueue_head(&z->wq);
+	zc_stats(zc_default_mem, &st0);
+
+	for (n = 0; n < ZC_IDLE_THREADS; n++) {
+		tasks[n] = kthread_run(zc_idle_fn, z, "zc_idle/%u", n);
+		if (IS_ERR(tasks[n]))
+			break;
+		get_task_struct(tasks[n]);
+	}
+	if (n == ZC_IDLE_THREADS)
+		wait_for_completion_timeout(&z->all_sent, 60 * HZ);
+	if (n == ZC_IDLE_THREADS && !atomic_read(&z->failed)) {
+		/*
+		 * The receiver reads every byte; then both ends are aborted,
+		 * which frees every skb at once. Only the threads' page_frags
+		 * could still hold lent pages.
+		 */
+		zc_conn_drain(test, c, ZC_IDLE_THREADS);
+		kunit_release_action(test, zc_conn_close, c);
+		kunit_release_action(test, zc_sock_release, c->csock);
+		used = zc_wait_used(zc_default_mem, st0.used);
+	} else {
+		used = ULONG_MAX;
+	}
+	WRITE_ONCE(z->stop, true);
+	wake_up_all(&z->wq);
+	for (i = 0; i < n; i++) {
+		kthread_stop(tasks[i]);
+		put_task_struct(tasks[i]);
+	}
+	KUNIT_ASSERT_EQ(test, n, ZC_IDLE_THREADS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&z->sent), ZC_IDLE_THREADS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&z->failed), 0);
+	/* Pages were lent, and none is held by an idle thread. */
+	zc_stats(zc_default_mem, &st1);
+	KUNIT_EXPECT_GT(test, st1.allocs, st0.allocs);
+	KUNIT_EXPECT_EQ_MSG(test, used, st0.used,
+			    "slots still lent with %u idle threads", n);
+}
+
+/*
+ * 11. Every page_frag user but the copying sendmsg() paths gets ordinary
+ * pages by construction, even for a socket that may lend: splice of
+ * received data (linear_to_page()), kTLS, skmsg and KCM refill through
+ * sk_page_frag_refill().
+ */
+static void zc_refill_allow_list_test(struct kunit *test)
+{
+	struct io_tlb_mem *mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
+	struct page_frag pf = {};
+	struct net_device *ndev;
+	struct socket *sock;
+
+	sock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	ndev = zc_netdev_new(test, zc_dma_dev_new(test, mem));
+	sk_dst_set(sock->sk, dst_clone(zc_dst_new(test, ndev)));
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sock->sk, NULL), mem);
+
+	KUNIT_ASSERT_TRUE(test, sk_page_frag_refill(sock->sk, &pf));
+	KUNIT_EXPECT_FALSE(test, zc_page_lent(pf.page));
+	put_page(pf.page);
+	pf.page = NULL;
+	KUNIT_ASSERT_TRUE(test, skb_page_frag_refill(32, &pf, GFP_KERNEL));
+	KUNIT_EXPECT_FALSE(test, zc_page_lent(pf.page));
+	put_page(pf.page);
+	pf.page = NULL;
+
+	/* The lending path, for contrast, and its end of sendmsg(). */
+	KUNIT_ASSERT_TRUE(test, sk_page_frag_refill_lend(sock->sk, &pf, NULL,
+							 1));
+	KUNIT_EXPECT_TRUE(test, zc_page_lent_by(pf.page, mem));
+	KUNIT_EXPECT_EQ(test, compound_order(pf.page), 0);
+	sk_page_frag_lend_end(&pf);
+	KUNIT_EXPECT_NULL(test, pf.page);
+}
+
+/*
+ * 12. The IPv6 datagram path (ip6_append_data()): a UDPv6 socket connected
+ * through the NIC, corked sends to the peer and to ::1. Only payload for
+ * the peer may go to lent pages.
+ */
+static const struct in6_addr zc_nic_addr6 = {
+	.s6_addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };	/* 2001:db8::1 */
+static const struct in6_addr zc_peer_addr6 = {
+	.s6_addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };	/* 2001:db8::2 */
+
+/* ip -6 addr add 2001:db8::1/64 dev @dev nodad */
+static int zc_addr6_add(struct net_device *dev)
+{
+	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	skb = zc_rtnl_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
+			  sizeof(*ifa), &nlh);
+	if (!skb)
+		return -ENOMEM;
+	ifa = nlmsg_data(nlh);
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = 64;
+	ifa->ifa_flags = IFA_F_NODAD;
+	ifa->ifa_index = dev->ifindex;
+	return zc_rtnl_send(skb, nlh,
+			    nla_put_in6_addr(skb, IFA_LOCAL, &zc_nic_addr6));
+}
+
+struct zc_udp6_case {
+	const char *name;
+	bool loopback;
+	bool lent;
+};
+
+static const struct zc_udp6_case zc_udp6_cases[] = {
+	{ "sendto_connected_peer", false, true },
+	{ "sendto_loopback", true, false },
+};
+
+static void zc_udp6_case_desc(const struct zc_udp6_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(zc_udp6, zc_udp6_cases, zc_udp6_case_desc);
+
+static void zc_udp6_route_test(struct kunit *test)
+{
+	const struct zc_udp6_case *uc = test->param_value;
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	struct swiotlb_zc_stats st0, st1;
+	unsigned int i, lent = 0, plain = 0;
+	struct net_device *ndev;
+	struct msghdr msg = {};
+	struct socket *sock;
+	struct sk_buff *skb;
+	struct page *page;
+	struct kvec kv;
+	int err;
+
+	KUNIT_ASSERT_TRUE_MSG(test, swiotlb_zc_mem_can_lend(zc_default_mem),
+			      "the kernel must bounce every DMA (swiotlb=force)");
+	zc_lo_up(test);
+	ndev = zc_nic_new(test, zc_dma_dev_new(test, NULL), true);
+	KUNIT_ASSERT_EQ(test, zc_addr6_add(ndev), 0);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	zc_stream_fill(&page, PAGE_SIZE);
+
+	sock = zc_sock_new(test, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+	to.sin6_port = htons(9);
+	to.sin6_addr = zc_peer_addr6;
+	err = kernel_connect(sock, (struct sockaddr *)&to, sizeof(to), 0);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sock->sk, NULL),
+			    zc_default_mem);
+
+	zc_stats(zc_default_mem, &st0);
+	if (uc->loopback)
+		to.sin6_addr = in6addr_loopback;
+	msg.msg_name = &to;
+	msg.msg_namelen = sizeof(to);
+	/* The first corked send builds a linear skb, the next ones frags. */
+	for (i = 0; i < 3; i++) {
+		kv.iov_base = page_address(page);
+		kv.iov_len = i ? 1200 : 100;
+		msg.msg_flags = MSG_MORE;
+		err = kernel_sendmsg(sock, &msg, &kv, 1, kv.iov_len);
+		KUNIT_ASSERT_EQ(test, err, (int)kv.iov_len);
+	}
+	zc_stats(zc_default_mem, &st1);
+	skb_queue_walk(&sock->sk->sk_write_queue, skb) {
+		for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+			if (zc_page_lent(skb_frag_page(&skb_shinfo(skb)->frags[i])))
+				lent++;
+			else
+				plain++;
+		}
+	}
+	kunit_release_action(test, zc_sock_release, sock);
+	put_page(page);
+	KUNIT_ASSERT_GT_MSG(test, lent + plain, 0, "no paged data queued");
+	KUNIT_EXPECT_EQ(test, lent > 0, uc->lent);
+	KUNIT_EXPECT_EQ(test, st1.allocs > st0.allocs, uc->lent);
+}
 
 static int zc_test_init(struct kunit *test)
 {
@@ -1573,6 +2519,9 @@ static int zc_test_init(struct kunit *test)
 	test->priv = ctx;
 	ctx->saved_percent = swiotlb_zc_tx_percent();
 	KUNIT_ASSERT_EQ(test, zc_set_percent(50), 0);
+	/* The namespace's opt-in; cases about it turn it off again. */
+	ctx->saved_lend = READ_ONCE(init_net.core.sysctl_swiotlb_tx_lend);
+	WRITE_ONCE(init_net.core.sysctl_swiotlb_tx_lend, 1);
 	zc_track(test, zc_default_mem, false);
 	return 0;
 }
@@ -1613,6 +2562,7 @@ static void zc_test_exit(struct kunit *test)
 			swiotlb_zc_test_mem_destroy(t->mem);
 	}
 	zc_set_percent(ctx->saved_percent);
+	WRITE_ONCE(init_net.core.sysctl_swiotlb_tx_lend, ctx->saved_lend);
 	kfree(ctx);
 	test->priv = NULL;
 }
@@ -1663,6 +2613,15 @@ static struct kunit_case zc_test_cases[] = {
 	KUNIT_CASE(zc_pfrag_replaced_test),
 	KUNIT_CASE_SLOW(zc_tcp_test),
 	KUNIT_CASE_PARAM(zc_udp_route_test, zc_udp_gen_params),
+	KUNIT_CASE_PARAM_ATTR(zc_real_test, zc_real_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE_SLOW(zc_xfrm_stale_route_test),
+	KUNIT_CASE_SLOW(zc_local_delivery_test),
+	KUNIT_CASE(zc_netns_test),
+	KUNIT_CASE_PARAM(zc_macvlan_test, zc_macvlan_gen_params),
+	KUNIT_CASE_SLOW(zc_idle_test),
+	KUNIT_CASE(zc_refill_allow_list_test),
+	KUNIT_CASE_PARAM(zc_udp6_route_test, zc_udp6_gen_params),
 	{}
 };
 

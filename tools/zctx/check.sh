@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make check: the tests, in order, each run to the end even if an
 # earlier one failed:
+#   checker  self-tests of kunit_check.py on synthetic kunit.py results
+#          (tools/zctx/test_kunit_check.py; python3 only, a second)
 #   kunit  KUnit, .kunitconfig: the feature's suites + upstream regression
 #          suites
 #   smoke  the benchmark module's in-guest smoke test (accounting, not
@@ -19,8 +21,9 @@
 # cores: two kernel builds of about 14 minutes each.
 # The last line sums them: "N passed, N failed". Exits non-zero on any
 # failure, crash, missing suite or missing result line.
-#   ZCTX_CHECK="kunit smoke scan debug"  choose the steps
+#   ZCTX_CHECK="checker kunit smoke scan debug"  choose the steps
 . "$(dirname "$0")/lib.sh"
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the repo or the tree
 
 Z=$REPO/tools/zctx
 pass=0 failed=0 rc=0 summary=()
@@ -44,8 +47,9 @@ run() {	# name command...
 	summary+=("$name: $line, exit $r ($(elapsed "$t0"))")
 }
 
-for c in ${ZCTX_CHECK:-kunit smoke scan debug}; do
+for c in ${ZCTX_CHECK:-checker kunit smoke scan debug}; do
 	case $c in
+	checker) run checker python3 "$Z/test_kunit_check.py" ;;
 	kunit)	run kunit "$Z/kunit.sh" "$REPO/.kunitconfig"; kunit_ran=1 ;;
 	debug)	run debug "$Z/kunit.sh" "$Z/kunitconfig.debug" ;;
 	kcsan)	run kcsan "$Z/kunit.sh" "$Z/kunitconfig.kcsan" ;;

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Socket transmit pages lent by swiotlb: which payload may use them.
+ * See net/core/skb_frag_zc.c and Documentation/core-api/swiotlb-zerocopy-tx.rst.
+ */
+#ifndef _NET_SWIOTLB_TX_LEND_H
+#define _NET_SWIOTLB_TX_LEND_H
+
+#include <linux/swiotlb.h>
+
+struct dst_entry;
+struct net_device;
+struct page_frag;
+struct sk_buff;
+struct sock;
+
+bool sk_page_frag_refill_lend(struct sock *sk, struct page_frag *pfrag,
+			      struct dst_entry *dst, size_t hint);
+void sk_page_frag_lend_end(struct page_frag *pfrag);
+
+#ifdef CONFIG_SWIOTLB_ZEROCOPY_TX
+struct io_tlb_mem *netdev_zc_mem(const struct net_device *dev);
+struct io_tlb_mem *sk_tx_lend_mem(struct sock *sk, struct dst_entry *dst);
+void skb_tx_lend_local(struct sk_buff *skb, bool count);
+#else
+static inline struct io_tlb_mem *netdev_zc_mem(const struct net_device *dev)
+{
+	return NULL;
+}
+
+static inline struct io_tlb_mem *sk_tx_lend_mem(struct sock *sk,
+						struct dst_entry *dst)
+{
+	return NULL;
+}
+
+static inline void skb_tx_lend_local(struct sk_buff *skb, bool count)
+{
+}
+#endif
+
+/**
+ * skb_tx_lend_check_local() - note a sent packet delivered inside the guest
+ * @skb:	Packet handed to loopback, dev_forward_skb() or the receive path.
+ * @count:	Count it here (see skb_tx_lend_local()).
+ *
+ * A static branch when lending is off.
+ */
+static inline void skb_tx_lend_check_local(struct sk_buff *skb, bool count)
+{
+	if (swiotlb_zc_enabled())
+		skb_tx_lend_local(skb, count);
+}
+
+#endif /* _NET_SWIOTLB_TX_LEND_H */
