@@ -10,6 +10,9 @@
 #          kunit step it boots the KUnit kernel just built (.kunitconfig
 #          builds zctx_bench as a module; kunit.enable=0 skips the
 #          suites); run alone, it builds the small benchmark kernel.
+#   scan   the swiotlb pool as the host sees it (tools/zctx/scan.sh): the
+#          KUnit kernel with markers sent over zctx0, a NAT-redirected
+#          socket and lo; the pool saved with QEMU's pmemsave and searched
 #   debug  KUnit, tools/zctx/kunitconfig.debug: the feature's suites under
 #          KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, page poisoning and
 #          KFENCE, any report in the kernel log counted as a failure
@@ -18,7 +21,7 @@
 # cores: two kernel builds of about 14 minutes each.
 # The last line sums them: "N passed, N failed". Exits non-zero on any
 # failure, crash, missing suite or missing result line.
-#   ZCTX_CHECK="checker kunit smoke debug"  choose the steps
+#   ZCTX_CHECK="checker kunit smoke scan debug"  choose the steps
 . "$(dirname "$0")/lib.sh"
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the repo or the tree
 
@@ -44,7 +47,7 @@ run() {	# name command...
 	summary+=("$name: $line, exit $r ($(elapsed "$t0"))")
 }
 
-for c in ${ZCTX_CHECK:-checker kunit smoke debug}; do
+for c in ${ZCTX_CHECK:-checker kunit smoke scan debug}; do
 	case $c in
 	checker) run checker python3 "$Z/test_kunit_check.py" ;;
 	kunit)	run kunit "$Z/kunit.sh" "$REPO/.kunitconfig"; kunit_ran=1 ;;
@@ -58,6 +61,7 @@ for c in ${ZCTX_CHECK:-checker kunit smoke debug}; do
 		else
 			run smoke "$Z/bench-smoke.sh"
 		fi ;;
+	scan)	run scan "$Z/scan.sh" ;;
 	*)	die "unknown check $c" ;;
 	esac
 done

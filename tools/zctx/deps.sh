@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio busybox-static
-      gnuplot-nox ccache python3 dwarves)
+      gnuplot-nox ccache python3 dwarves
+      iptables)  # iptables-legacy for the scan step's guest
 
 installed_version() {  # prints the installed version of $1, or nothing
 	{ dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null || true; } |
