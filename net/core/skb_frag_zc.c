@@ -126,12 +126,13 @@ static bool nf_output_may_keep(const struct net *net, int family)
 /*
  * Root qdiscs that hold no classifier, so that no tc action (mirred,
  * pedit, ...) can redirect or change the packet: noqueue, the FIFOs and
- * fq, fq_codel without filters, and mq over any of those.
+ * fq, fq_codel without filters, and mq over any of those; noop, which a
+ * device that is down or not registered yet has, sends nothing.
  */
 static bool qdisc_is_plain(struct Qdisc *q)
 {
 	static const char * const plain[] = {
-		"noqueue", "pfifo_fast", "pfifo", "bfifo", "fq",
+		"noqueue", "noop", "pfifo_fast", "pfifo", "bfifo", "fq",
 	};
 	const struct Qdisc_class_ops *cops = q->ops->cl_ops;
 	struct tcf_block *block;
@@ -152,8 +153,9 @@ static bool netdev_qdisc_is_plain(const struct net_device *dev)
 	struct Qdisc *root = rcu_dereference(dev->qdisc);
 	unsigned int i;
 
+	/* Not registered yet: no qdisc, and nothing is sent. */
 	if (!root)
-		return false;
+		return true;
 	if (strcmp(root->ops->id, "mq"))
 		return qdisc_is_plain(root);
 	for (i = 0; i < dev->real_num_tx_queues; i++) {

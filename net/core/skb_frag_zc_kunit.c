@@ -2554,11 +2554,21 @@ static int zc_root_qdisc(struct net_device *dev, const char *kind, bool add)
 	tcm->tcm_ifindex = dev->ifindex;
 	tcm->tcm_handle = TC_H_MAKE(1 << 16, 0);
 	tcm->tcm_parent = TC_H_ROOT;
-	err = nla_put_string(skb, TCA_KIND, kind);
+	err = add ? nla_put_string(skb, TCA_KIND, kind) : 0;
 	if (!err && add)
 		err = is_prio ? nla_put(skb, TCA_OPTIONS, sizeof(prio), &prio) :
 				nla_put(skb, TCA_OPTIONS, sizeof(fifo), &fifo);
 	return zc_rtnl_send(skb, nlh, err);
+}
+
+static const char *zc_root_qdisc_id(struct net_device *dev)
+{
+	const char *id;
+
+	rcu_read_lock();
+	id = rcu_dereference(dev->qdisc)->ops->id;
+	rcu_read_unlock();
+	return id;
 }
 
 static void zc_root_qdisc_del(void *data)
@@ -2578,6 +2588,7 @@ static void zc_qdisc_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, err, 0);
 	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sk, NULL));
 	kunit_release_action(test, zc_root_qdisc_del, c->ndev);
+	KUNIT_ASSERT_STREQ(test, zc_root_qdisc_id(c->ndev), "noqueue");
 	KUNIT_EXPECT_PTR_EQ(test, sk_tx_lend_mem(sk, NULL), zc_default_mem);
 
 	KUNIT_ASSERT_EQ(test, zc_root_qdisc(c->ndev, "pfifo", true), 0);
@@ -2629,6 +2640,7 @@ static void zc_dev_forward_test(struct kunit *test)
 	ether_addr_copy(eth->h_dest, dev->dev_addr);
 	eth->h_proto = htons(ETH_P_IP);
 	skb_add_rx_frag(skb, 0, page, 0, 100, PAGE_SIZE);
+	skb->dev = dev;
 	skb_set_owner_w(skb, sock->sk);
 	n0 = zc_local_deliveries();
 	dev_forward_skb(dev, skb);
