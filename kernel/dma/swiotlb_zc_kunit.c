@@ -24,6 +24,8 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/page-flags.h>
@@ -31,6 +33,7 @@
 #include <linux/pagevec.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swiotlb.h>
@@ -182,16 +185,24 @@ static void zc_make_other(struct kunit *test, unsigned long nslabs,
 }
 
 /* Lend a page and remember it, so that a failed test does not leak it. */
-static struct page *zc_hold(struct kunit *test, unsigned int order, gfp_t gfp)
+static struct page *zc_hold_mem(struct kunit *test, struct io_tlb_mem *mem,
+				unsigned int order, gfp_t gfp)
 {
 	struct zc_ctx *ctx = test->priv;
 	struct page *page;
 
 	KUNIT_ASSERT_LT(test, ctx->nheld, ZC_MAX_HELD);
-	page = swiotlb_zc_alloc_pages(ctx->mem, gfp, order);
+	page = swiotlb_zc_alloc_pages(mem, gfp, order);
 	if (page)
 		ctx->held[ctx->nheld++] = page;
 	return page;
+}
+
+static struct page *zc_hold(struct kunit *test, unsigned int order, gfp_t gfp)
+{
+	struct zc_ctx *ctx = test->priv;
+
+	return zc_hold_mem(test, ctx->mem, order, gfp);
 }
 
 static unsigned int zc_hold_many(struct kunit *test, unsigned int order,
@@ -892,7 +903,7 @@ static bool zc_check(const void *buf, size_t size, u8 seed)
 	return true;
 }
 
-/* A lent page is mapped where it is: no slot, no copy, on any direction. */
+/* A lent page mapped DMA_TO_DEVICE is used where it is: no slot, no copy. */
 static void zc_test_map_in_place(struct kunit *test)
 {
 	const size_t off = 100, len = PAGE_SIZE + 1000;
@@ -931,14 +942,11 @@ static void zc_test_map_in_place(struct kunit *test)
 	zc_expect_lent(test, ctx->mem, page, 1);
 	KUNIT_EXPECT_TRUE(test, zc_check(page_address(page), PAGE_SIZE << 1, 3));
 
-	/* What the device writes is what the CPU reads, with no copy back. */
-	dma = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	/* The same page mapped again: in place again. */
+	dma = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_TO_DEVICE);
 	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
 	KUNIT_EXPECT_EQ(test, dma, phys_to_dma_unencrypted(dev, phys));
-	zc_fill(phys_to_virt(dma_to_phys(dev, dma)), PAGE_SIZE, 77);
-	dma_sync_single_for_cpu(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
-	dma_unmap_page(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
-	KUNIT_EXPECT_TRUE(test, zc_check(page_address(page), PAGE_SIZE, 77));
+	dma_unmap_page(dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
 	swiotlb_zc_get_stats(ctx->mem, &st);
 	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
 	KUNIT_EXPECT_EQ(test, st.mapped_bytes,
@@ -1179,10 +1187,25 @@ static void zc_test_default_pool(struct kunit *test)
 }
 
 /*
+ * Give an ordinary page that the test typed, and that the page allocator
+ * then leaked, back to the buddy allocator. Only a leaked page: anything
+ * else went wrong already, and freeing it could make it worse.
+ */
+static void zc_unleak(struct page *page)
+{
+	if (!zc_typed(page) || page_ref_count(page) || PageCompound(page))
+		return;
+	__folio_clear_swiotlb(page_folio(page));
+	set_page_private(page, 0);
+	init_page_count(page);
+	__free_page(page);
+}
+
+/*
  * A page of type swiotlb that no pool lent is leaked, never given to the
  * buddy allocator. free_swiotlb_page() warns once: "swiotlb page ...
  * freed outside its pool, leaking it" is expected in the log of this
- * test. Each case leaks one page on purpose.
+ * test. The test gives the leaked pages back to the buddy allocator.
  */
 static void zc_test_stray(struct kunit *test)
 {
@@ -1216,6 +1239,7 @@ static void zc_test_stray(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, page_ref_count(page), 0);
 		KUNIT_EXPECT_FALSE(test, PageBuddy(page));
 		KUNIT_EXPECT_TRUE(test, zc_typed(page));
+		zc_unleak(page);
 	}
 	swiotlb_zc_get_stats(ctx->mem, &st);
 	KUNIT_EXPECT_EQ(test, st.frees, ctx->start.frees);
@@ -1743,6 +1767,772 @@ static void zc_test_cap_no_overshoot(struct kunit *test)
 	kfree(r);
 }
 
+/*
+ * The lending region, as swiotlb_zc_alloc_pages() documents it: the fewest
+ * whole segments that hold the cap, at the top of each area, the lower
+ * areas taking the remainder. Return the first slot of area @a's share.
+ */
+static unsigned long zc_region_start(struct io_tlb_mem *mem,
+				     unsigned int percent, unsigned int a)
+{
+	struct io_tlb_pool *pool = &mem->defpool;
+	unsigned long cap = pool->nslabs * percent / 100;
+	unsigned long segs = DIV_ROUND_UP(cap, IO_TLB_SEGSIZE);
+	unsigned long n = segs / pool->nareas + (a < segs % pool->nareas);
+	unsigned long end = (a + 1) * pool->area_nslabs;
+
+	return end - min(n * IO_TLB_SEGSIZE, pool->area_nslabs);
+}
+
+static bool zc_slot_in_region(struct io_tlb_mem *mem, unsigned int percent,
+			      unsigned long slot)
+{
+	unsigned int a = slot / mem->defpool.area_nslabs;
+
+	return slot >= zc_region_start(mem, percent, a);
+}
+
+#define ZC_REGION_NSLABS	2048	/* 4 MiB: two areas of eight segments */
+#define ZC_REGION_AREAS		2
+#define ZC_REGION_SEGS		(ZC_REGION_NSLABS / IO_TLB_SEGSIZE)
+
+static const unsigned int zc_region_percents[] = { 1, 10, 50, 75, 90 };
+
+KUNIT_ARRAY_PARAM(zc_region, zc_region_percents, zc_percent_desc);
+
+/* Lend order-0 pages from @mem until it refuses. */
+static void zc_lend_until_refused(struct kunit *test, struct io_tlb_mem *mem)
+{
+	while (zc_hold_mem(test, mem, 0, GFP_KERNEL))
+		;
+}
+
+/*
+ * Give back every held page but the first one found in each segment.
+ * Return: the number of pages kept, one per segment the lender used.
+ */
+static unsigned int zc_keep_one_per_segment(struct zc_ctx *ctx,
+					    struct io_tlb_mem *mem,
+					    struct page **keeper)
+{
+	unsigned int i = 0;
+
+	while (i < ctx->nheld) {
+		struct page *page = ctx->held[i];
+		unsigned long seg = zc_pool_slot(mem, page_to_phys(page)) /
+				    IO_TLB_SEGSIZE;
+
+		if (!keeper[seg])
+			keeper[seg] = page;
+		if (keeper[seg] == page) {
+			i++;
+			continue;
+		}
+		put_page(page);
+		ctx->held[i] = ctx->held[--ctx->nheld];
+	}
+	return ctx->nheld;
+}
+
+/*
+ * Map @size bytes until the pool is full, count the mappings that landed
+ * in the streaming share of each area (below its lending region), and
+ * unmap them all. Return: the total number of mappings.
+ */
+static unsigned int zc_map_count_areas(struct kunit *test, struct device *dev,
+				       struct io_tlb_mem *mem,
+				       unsigned int percent, size_t size,
+				       unsigned int *streaming)
+{
+	struct zc_ctx *ctx = test->priv;
+	unsigned int i, n;
+
+	memset(streaming, 0, ZC_REGION_AREAS * sizeof(*streaming));
+	n = zc_map_until_full(test, dev, size);
+	for (i = 0; i < ctx->nmaps; i++) {
+		unsigned long slot = zc_pool_slot(mem, dma_to_phys(dev,
+							ctx->maps[i].addr));
+
+		if (!zc_slot_in_region(mem, percent, slot))
+			streaming[slot / mem->defpool.area_nslabs]++;
+	}
+	zc_unmap_all(ctx);
+	return n;
+}
+
+/*
+ * Lending cannot fragment streaming space. Worst case: lending at the cap
+ * and one lent page in every segment the lender may use, built by lending
+ * up to the cap and giving back all pages but one per segment until no
+ * new segment is reached. Then every streaming mapping size up to
+ * swiotlb_max_mapping_size() fills the streaming share of every area
+ * completely; a lender that used any segment would leave no room there
+ * for a maximal mapping.
+ */
+static void zc_test_region(struct kunit *test)
+{
+	static const size_t sizes[] = {
+		IO_TLB_SIZE, SZ_4K, SZ_8K, SZ_32K, SZ_64K, SZ_128K, SZ_256K,
+	};
+	const unsigned int *percent = test->param_value;
+	struct page *keeper[ZC_REGION_SEGS] = {};
+	unsigned int streaming[ZC_REGION_AREAS];
+	unsigned int kept = 0, prev, nregion = 0;
+	struct zc_ctx *ctx = test->priv;
+	struct io_tlb_mem *mem;
+	struct device *dev;
+	unsigned long seg;
+	size_t max;
+	int i, a;
+
+	zc_make_other(test, ZC_REGION_NSLABS, ZC_REGION_AREAS);
+	mem = ctx->other;
+	dev = ctx->other_dev;
+	zc_require_direct(test, dev);
+	max = swiotlb_max_mapping_size(dev);
+	KUNIT_ASSERT_EQ(test, max, (size_t)ZC_SEG_BYTES);
+	zc_set_percent(test, *percent);
+	for (seg = 0; seg < ZC_REGION_SEGS; seg++)
+		nregion += zc_slot_in_region(mem, *percent,
+					     seg * IO_TLB_SEGSIZE);
+
+	do {
+		prev = kept;
+		zc_lend_until_refused(test, mem);
+		kept = zc_keep_one_per_segment(ctx, mem, keeper);
+	} while (kept > prev);
+	kunit_info(test, "%u%%: %u lending segments of %u, one page in each\n",
+		   *percent, kept, ZC_REGION_SEGS);
+	KUNIT_EXPECT_EQ(test, kept, nregion);
+	for (seg = 0; seg < ZC_REGION_SEGS; seg++)
+		KUNIT_EXPECT_EQ_MSG(test, !!keeper[seg],
+				    zc_slot_in_region(mem, *percent,
+						      seg * IO_TLB_SEGSIZE),
+				    "segment %lu", seg);
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		unsigned int nslots = sizes[i] / IO_TLB_SIZE;
+
+		zc_map_count_areas(test, dev, mem, *percent, sizes[i],
+				   streaming);
+		for (a = 0; a < ZC_REGION_AREAS; a++) {
+			unsigned long share = zc_region_start(mem, *percent, a) -
+					      a * mem->defpool.area_nslabs;
+
+			KUNIT_EXPECT_EQ_MSG(test, streaming[a], share / nslots,
+					    "%zu-byte mappings in area %d",
+					    sizes[i], a);
+		}
+	}
+	/* A maximal mapping fits in no segment the lender used. */
+	KUNIT_EXPECT_EQ(test, zc_map_count_areas(test, dev, mem, *percent, max,
+						 streaming),
+			ZC_REGION_SEGS - nregion);
+}
+
+/*
+ * New lends follow the cap of the moment; pages lent under a larger cap
+ * stay where they are until freed.
+ */
+static void zc_test_region_follows_cap(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats st;
+	unsigned long slot;
+	struct page *old;
+	unsigned int i;
+
+	zc_set_percent(test, 50);
+	old = zc_hold(test, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	slot = zc_pool_slot(ctx->mem, page_to_phys(old));
+	KUNIT_EXPECT_TRUE(test, zc_slot_in_region(ctx->mem, 50, slot));
+
+	/* 10% of 1024 slots: 102, one segment, all in area 0. */
+	zc_set_percent(test, 10);
+	zc_lend_until_refused(test, ctx->mem);
+	KUNIT_EXPECT_EQ(test, ctx->nheld, 102 / zc_slots(0));
+	for (i = 0; i < ctx->nheld; i++) {
+		slot = zc_pool_slot(ctx->mem, page_to_phys(ctx->held[i]));
+		KUNIT_EXPECT_TRUE(test, zc_typed(ctx->held[i]));
+		if (ctx->held[i] == old)
+			continue;
+		KUNIT_EXPECT_GE(test, slot, zc_region_start(ctx->mem, 10, 0));
+		KUNIT_EXPECT_LT(test, slot, ctx->mem->defpool.area_nslabs);
+	}
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, ctx->nheld * zc_slots(0));
+}
+
+/*
+ * Bounce copies are counted only while lending is on or a reader of the
+ * counters holds a reference: a static branch costs the others nothing.
+ */
+static void zc_test_count_key(struct kunit *test)
+{
+	static const struct {
+		int percent;	/* -1: keep */
+		int stats;	/* +1: swiotlb_zc_stats_get(), -1: put */
+		bool counted;
+	} steps[] = {
+		{ 0, 0, false }, { -1, 1, true }, { -1, 1, true },
+		{ -1, -1, true }, { -1, -1, false }, { 10, 0, true },
+		{ -1, 1, true }, { 0, 0, true }, { -1, -1, false },
+	};
+	const size_t len = 300;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned int i;
+
+	zc_require_direct(test, ctx->dev);
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		if (steps[i].percent >= 0)
+			zc_set_percent(test, steps[i].percent);
+		if (steps[i].stats > 0)
+			swiotlb_zc_stats_get();
+		else if (steps[i].stats < 0)
+			swiotlb_zc_stats_put();
+		swiotlb_zc_get_stats(ctx->mem, &s0);
+		KUNIT_ASSERT_EQ(test, zc_map(test, ctx->dev, len), 0);
+		zc_unmap_all(ctx);
+		swiotlb_zc_get_stats(ctx->mem, &st);
+		KUNIT_EXPECT_EQ_MSG(test, st.bounced_bytes - s0.bounced_bytes,
+				    steps[i].counted ? len : 0, "step %u", i);
+	}
+}
+
+#define ZC_COUNT_THREADS	(ZC_STRESS_WORKERS + 1)
+#define ZC_COUNT_ITERS		400
+#define ZC_COUNT_BOUNCE		100
+
+struct zc_count;
+
+struct zc_count_worker {
+	struct zc_count *c;
+	u8 buf[ZC_COUNT_BOUNCE];
+};
+
+struct zc_count {
+	struct io_tlb_mem *mem;
+	struct device *dev;
+	struct completion start;
+	struct completion done;
+	unsigned long deadline;
+	atomic_long_t errors;
+	struct zc_count_worker workers[ZC_COUNT_THREADS];
+};
+
+/* One round: lend, map every other page in place, free, bounce, refuse. */
+static void zc_count_round(struct zc_count_worker *w, unsigned int i)
+{
+	struct zc_count *c = w->c;
+	struct page *page;
+	dma_addr_t dma;
+
+	page = swiotlb_zc_alloc_pages(c->mem, GFP_KERNEL, 0);
+	if (!page) {
+		atomic_long_inc(&c->errors);
+		return;
+	}
+	if (i & 1) {
+		dma = dma_map_page(c->dev, page, 0, PAGE_SIZE, DMA_TO_DEVICE);
+		if (dma_mapping_error(c->dev, dma))
+			atomic_long_inc(&c->errors);
+		else
+			dma_unmap_page(c->dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
+	}
+	put_page(page);
+	dma = dma_map_single(c->dev, w->buf, ZC_COUNT_BOUNCE, DMA_TO_DEVICE);
+	if (dma_mapping_error(c->dev, dma))
+		atomic_long_inc(&c->errors);
+	else
+		dma_unmap_single(c->dev, dma, ZC_COUNT_BOUNCE, DMA_TO_DEVICE);
+	if (swiotlb_zc_alloc_pages(c->mem, GFP_KERNEL, ZC_MAX_ORDER + 1))
+		atomic_long_inc(&c->errors);
+}
+
+static int zc_count_fn(void *arg)
+{
+	struct zc_count_worker *w = arg;
+	unsigned int i;
+
+	wait_for_completion(&w->c->start);
+	for (i = 0; i < ZC_COUNT_ITERS; i++) {
+		zc_count_round(w, i);
+		if (!(i % 32))
+			cond_resched();
+	}
+	kthread_complete_and_exit(&w->c->done, 0);
+}
+
+/* The per-CPU counters add up exactly with threads on every CPU. */
+static void zc_test_counters_exact(struct kunit *test)
+{
+	const unsigned long n = ZC_COUNT_THREADS * ZC_COUNT_ITERS;
+	struct zc_thread t[ZC_COUNT_THREADS];
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct zc_count *c;
+	unsigned int i;
+	int ret;
+
+	zc_require_direct(test, ctx->dev);
+	zc_set_percent(test, 90);
+	c = kzalloc(sizeof(*c), GFP_KERNEL);	/* leaked if threads hang */
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->mem = ctx->mem;
+	c->dev = ctx->dev;
+	init_completion(&c->start);
+	init_completion(&c->done);
+	for (i = 0; i < ZC_COUNT_THREADS; i++) {
+		c->workers[i].c = c;
+		t[i] = (struct zc_thread){ zc_count_fn, &c->workers[i],
+					   "zc_count" };
+	}
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	ret = zc_run_threads(t, ZC_COUNT_THREADS, &c->start, &c->done,
+			     &c->deadline);
+	if (ret == -ETIMEDOUT) {
+		KUNIT_FAIL(test, "threads did not finish");
+		return;
+	}
+	if (ret) {
+		kfree(c);
+		KUNIT_FAIL(test, "cannot create threads");
+		return;
+	}
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&c->errors), 0);
+	KUNIT_EXPECT_EQ(test, st.allocs - s0.allocs, n);
+	KUNIT_EXPECT_EQ(test, st.frees - s0.frees, n);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes - s0.mapped_bytes,
+			n / 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes - s0.bounced_bytes,
+			n * ZC_COUNT_BOUNCE);
+	KUNIT_EXPECT_EQ(test, st.cleared - s0.cleared, n / 2);
+	for (i = 0; i < SWIOTLB_ZC_FB_NR; i++)
+		KUNIT_EXPECT_EQ_MSG(test, st.fallback[i] - s0.fallback[i],
+				    i == SWIOTLB_ZC_FB_POOL ? n : 0,
+				    "fallback reason %u", i);
+	KUNIT_EXPECT_EQ(test, st.used, 0);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	kfree(c);
+}
+
+/*
+ * The pool is full of one-slot mappings: unmap the two at an aligned pair
+ * of slots, room for an order-0 page. Return: the first slot of the pair.
+ */
+static unsigned long zc_free_pair(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	unsigned long slot, want;
+	unsigned int i, found = 0;
+
+	KUNIT_ASSERT_GT(test, ctx->nmaps, 0);
+	want = zc_pool_slot(ctx->mem, dma_to_phys(ctx->dev,
+						  ctx->maps[0].addr)) & ~1UL;
+	for (i = ctx->nmaps; i-- > 0; ) {
+		slot = zc_pool_slot(ctx->mem, dma_to_phys(ctx->dev,
+							  ctx->maps[i].addr));
+		if (slot == want || slot == want + 1) {
+			zc_unmap(ctx, i);	/* moves the last one to i */
+			found++;
+		}
+	}
+	KUNIT_ASSERT_EQ(test, found, 2);
+	return want;
+}
+
+/*
+ * After two failed searches in a row, lending backs off: the next request
+ * is refused without a search even though a page fits by now. A jiffy
+ * later it searches and lends again. The host may stop the guest for
+ * longer than the back-off, so a round that took too long is retried.
+ */
+static void zc_test_backoff(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned long j0, slot;
+	struct page *page;
+	unsigned int round;
+
+	zc_require_direct(test, ctx->dev);
+	zc_set_percent(test, 90);
+	KUNIT_ASSERT_EQ(test, zc_map_until_full(test, ctx->dev, IO_TLB_SIZE),
+			ZC_NSLABS);
+	for (round = 0; round < 10; round++) {
+		msleep(jiffies_to_msecs(3));	/* any back-off is over */
+		swiotlb_zc_get_stats(ctx->mem, &s0);
+		j0 = jiffies;
+		KUNIT_ASSERT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+		KUNIT_ASSERT_NULL(test, zc_hold(test, 0, GFP_KERNEL));
+		slot = zc_free_pair(test);
+		page = zc_hold(test, 0, GFP_KERNEL);
+		if (!page || time_before_eq(jiffies, j0 + 1))
+			break;
+		/* Too slow: the back-off was over. Start again. */
+		zc_put_held(ctx, 0);
+		KUNIT_ASSERT_EQ(test, zc_map_until_full(test, ctx->dev,
+							IO_TLB_SIZE), 2);
+	}
+	KUNIT_ASSERT_LT(test, round, 10);
+	KUNIT_EXPECT_NULL(test, page);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	/* Two searches, then none: the page that fits was not looked for. */
+	KUNIT_EXPECT_EQ(test, st.fallback[SWIOTLB_ZC_FB_EXHAUSTED],
+			s0.fallback[SWIOTLB_ZC_FB_EXHAUSTED] + 2);
+	KUNIT_EXPECT_EQ(test, st.fallback[SWIOTLB_ZC_FB_BACKOFF],
+			s0.fallback[SWIOTLB_ZC_FB_BACKOFF] + 1);
+	KUNIT_EXPECT_EQ(test, st.fallback[SWIOTLB_ZC_FB_FRAGMENTED],
+			s0.fallback[SWIOTLB_ZC_FB_FRAGMENTED]);
+	KUNIT_EXPECT_EQ(test, st.allocs, s0.allocs);
+
+	/* Larger orders back off with it. */
+	KUNIT_EXPECT_NULL(test, zc_hold(test, 2, GFP_KERNEL));
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	if (time_before_eq(jiffies, j0 + 1))
+		KUNIT_EXPECT_EQ(test, s0.fallback[SWIOTLB_ZC_FB_BACKOFF],
+				st.fallback[SWIOTLB_ZC_FB_BACKOFF] + 1);
+
+	/* A jiffy later, it searches and lends again. */
+	msleep(jiffies_to_msecs(3));
+	page = zc_hold(test, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, zc_pool_slot(ctx->mem, page_to_phys(page)), slot);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.allocs, s0.allocs + 1);
+}
+
+/*
+ * A device that may write into a lent page gets a bounce slot, with the
+ * semantics it has for any other page: DMA_FROM_DEVICE and
+ * DMA_BIDIRECTIONAL are never mapped in place.
+ */
+static void zc_test_map_direction(struct kunit *test)
+{
+	const size_t off = 512, len = PAGE_SIZE;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct device *dev = ctx->dev;
+	struct page *page;
+	phys_addr_t phys;
+	dma_addr_t dma;
+	u8 *p;
+
+	zc_require_direct(test, dev);
+	zc_set_percent(test, 90);
+	page = zc_hold(test, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	p = page_address(page);
+	zc_fill(p, PAGE_SIZE << 1, 3);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+
+	/* The device writes the first half; the rest keeps its old value. */
+	dma = dma_map_page(dev, page, off, len, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	phys = dma_to_phys(dev, dma);
+	KUNIT_EXPECT_NE(test, phys, page_to_phys(page) + off);
+	KUNIT_EXPECT_TRUE(test, zc_in_pool(ctx->mem, phys, len));
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used + zc_slots(0));
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes);
+	zc_fill(phys_to_virt(phys), len / 2, 77);
+	dma_unmap_page(dev, dma, len, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_TRUE(test, zc_check(p + off, len / 2, 77));
+	zc_fill(p + off, len / 2, 3);
+	KUNIT_EXPECT_TRUE(test, zc_check(p, PAGE_SIZE << 1, 3));
+
+	/* Both ways: bounced in, what the device writes is copied back. */
+	dma = dma_map_page(dev, page, 0, len, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	phys = dma_to_phys(dev, dma);
+	KUNIT_EXPECT_NE(test, phys, page_to_phys(page));
+	KUNIT_EXPECT_TRUE(test, zc_check(phys_to_virt(phys), len, 3));
+	zc_fill(phys_to_virt(phys), len, 55);
+	dma_sync_single_for_cpu(dev, dma, len, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_TRUE(test, zc_check(p, len, 55));
+	dma_unmap_page(dev, dma, len, DMA_BIDIRECTIONAL);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes);
+	KUNIT_EXPECT_GE(test, st.bounced_bytes, s0.bounced_bytes + len);
+	zc_expect_lent(test, ctx->mem, page, 1);
+}
+
+/* Lend a page of @order, fill it, map it in the way @how says, free it. */
+enum zc_clear_how { ZC_NOT_MAPPED, ZC_MAPPED_IN_PLACE, ZC_MAPPED_BOUNCED };
+
+static phys_addr_t zc_lend_fill_free(struct kunit *test, unsigned int order,
+				     enum zc_clear_how how)
+{
+	size_t size = PAGE_SIZE << order;
+	struct zc_ctx *ctx = test->priv;
+	struct page *page;
+	phys_addr_t phys;
+	dma_addr_t dma;
+
+	page = zc_hold(test, order, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	phys = page_to_phys(page);
+	zc_fill(page_address(page), size, 9);
+	if (how != ZC_NOT_MAPPED) {
+		dma = dma_map_page(ctx->dev, page, 0, size,
+				   how == ZC_MAPPED_IN_PLACE ? DMA_TO_DEVICE :
+							      DMA_FROM_DEVICE);
+		KUNIT_ASSERT_FALSE(test, dma_mapping_error(ctx->dev, dma));
+		KUNIT_EXPECT_EQ(test, dma == phys_to_dma_unencrypted(ctx->dev,
+								     phys),
+				how == ZC_MAPPED_IN_PLACE);
+		dma_unmap_page(ctx->dev, dma, size,
+			       how == ZC_MAPPED_IN_PLACE ? DMA_TO_DEVICE :
+							  DMA_FROM_DEVICE);
+	}
+	zc_forget(ctx, page);
+	put_page(page);
+	return phys;
+}
+
+/*
+ * A lent page whose payload never left through a device in place stayed
+ * in the guest: it is cleared before its slots go back, and counted. A
+ * page a device mapped in place is not.
+ */
+static void zc_test_clear_unmapped(struct kunit *test)
+{
+	static const struct {
+		enum zc_clear_how how;
+		bool cleared;
+	} cases[] = {
+		{ ZC_NOT_MAPPED, true },
+		{ ZC_MAPPED_IN_PLACE, false },
+		{ ZC_MAPPED_BOUNCED, true },
+	};
+	const size_t size = PAGE_SIZE << 3;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	phys_addr_t phys;
+	unsigned int i;
+
+	zc_require_direct(test, ctx->dev);
+	zc_set_percent(test, 90);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		swiotlb_zc_get_stats(ctx->mem, &s0);
+		phys = zc_lend_fill_free(test, 3, cases[i].how);
+		swiotlb_zc_get_stats(ctx->mem, &st);
+		KUNIT_EXPECT_EQ_MSG(test, st.cleared - s0.cleared,
+				    cases[i].cleared, "case %u", i);
+		KUNIT_EXPECT_EQ(test, st.frees, s0.frees + 1);
+		if (cases[i].cleared)
+			KUNIT_EXPECT_NULL_MSG(test,
+					      memchr_inv(phys_to_virt(phys), 0,
+							 size), "case %u", i);
+		else
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      zc_check(phys_to_virt(phys), size,
+						       9), "case %u", i);
+	}
+}
+
+#define ZC_CLEAR_ROUNDS	64
+
+/*
+ * What clearing an unmapped 32 KiB page costs on return: printed, never
+ * checked. The fastest of ZC_CLEAR_ROUNDS returns of a page that was
+ * never mapped (cleared) and of one mapped in place (not cleared), so
+ * that a vCPU the host preempts does not count.
+ */
+static void zc_test_clear_cost(struct kunit *test)
+{
+	u64 t[2] = { U64_MAX, U64_MAX }, t0, dt;
+	const size_t size = PAGE_SIZE << 3;
+	struct zc_ctx *ctx = test->priv;
+	unsigned int i, mapped;
+	struct page *page;
+	dma_addr_t dma;
+
+	zc_require_direct(test, ctx->dev);
+	zc_set_percent(test, 90);
+	for (i = 0; i < 2 * ZC_CLEAR_ROUNDS; i++) {
+		mapped = i & 1;
+		page = zc_hold(test, 3, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		memset(page_address(page), 0x5a, size);
+		if (mapped) {
+			dma = dma_map_page(ctx->dev, page, 0, size,
+					   DMA_TO_DEVICE);
+			KUNIT_ASSERT_FALSE(test,
+					   dma_mapping_error(ctx->dev, dma));
+			dma_unmap_page(ctx->dev, dma, size, DMA_TO_DEVICE);
+		}
+		zc_forget(ctx, page);
+		t0 = ktime_get_ns();
+		put_page(page);
+		dt = ktime_get_ns() - t0;
+		t[mapped] = min(t[mapped], dt);
+	}
+	kunit_info(test, "return of a 32 KiB page, fastest of %u: %llu ns cleared, %llu ns not cleared\n",
+		   ZC_CLEAR_ROUNDS, t[0], t[1]);
+}
+
+/*
+ * Retype slots of @mem as if a lent page of order 0 were still there: what
+ * a stale copy of a freed lent page looks like to the page allocator.
+ */
+static void zc_forge(struct page *page, struct io_tlb_mem *mem)
+{
+	__folio_set_swiotlb(page_folio(page));
+	set_page_private(page, (unsigned long)mem);
+	init_page_count(page);
+}
+
+/* Undo zc_forge() after the page allocator leaked the page. */
+static void zc_unforge(struct io_tlb_mem *mem, struct page *page)
+{
+	if (!zc_typed(page) || page_ref_count(page))
+		return;
+	__folio_clear_swiotlb(page_folio(page));
+	set_page_private(page, 0);
+	if (!mem->defpool.late_alloc ||
+	    page_to_phys(page) == mem->defpool.start)
+		init_page_count(page);
+}
+
+/*
+ * A lent page freed with an order other than its own is refused by the
+ * pool, counted as stray and leaked: the pool is unchanged, and the page
+ * can still be given back properly.
+ */
+static void zc_test_free_wrong_order(struct kunit *test)
+{
+	static const struct {
+		unsigned int order, free_order;
+	} cases[] = { { 2, 1 }, { 0, 2 }, { 1, 0 } };
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct page *page;
+	unsigned int i;
+
+	zc_set_percent(test, 90);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		page = zc_hold(test, cases[i].order, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		zc_forget(ctx, page);
+		swiotlb_zc_get_stats(ctx->mem, &s0);
+
+		__free_pages(page, cases[i].free_order);
+
+		swiotlb_zc_get_stats(ctx->mem, &st);
+		KUNIT_EXPECT_EQ_MSG(test, st.stray, s0.stray + 1, "case %u", i);
+		KUNIT_EXPECT_EQ(test, st.frees, s0.frees);
+		KUNIT_EXPECT_EQ(test, st.used, s0.used);
+		KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+		KUNIT_EXPECT_TRUE(test, zc_typed(page));
+		KUNIT_EXPECT_EQ(test, compound_order(page), cases[i].order);
+		KUNIT_EXPECT_EQ(test, page_ref_count(page), 0);
+
+		/* Freed again with the right order, it goes back. */
+		if (zc_typed(page) && !page_ref_count(page)) {
+			init_page_count(page);
+			put_page(page);
+		}
+		swiotlb_zc_get_stats(ctx->mem, &st);
+		KUNIT_EXPECT_EQ(test, st.frees, s0.frees + 1);
+		KUNIT_EXPECT_EQ(test, st.used, s0.used - zc_slots(cases[i].order));
+		zc_expect_returned(test, ctx->mem, page, cases[i].order);
+	}
+}
+
+/*
+ * A lent page freed a second time, by a stale copy that still has the
+ * type: its slots are free, or serve a streaming mapping by then. The
+ * pool refuses it, counts it as stray and changes nothing.
+ */
+static void zc_test_free_twice(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned int streaming;
+	struct page *page;
+	phys_addr_t phys;
+
+	zc_require_direct(test, ctx->dev);
+	zc_set_percent(test, 90);
+	for (streaming = 0; streaming < 2; streaming++) {
+		page = zc_hold(test, 0, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		phys = page_to_phys(page);
+		zc_forget(ctx, page);
+		put_page(page);
+		if (streaming) {
+			/* Fill the pool: the freed slots map a buffer. */
+			memset(ctx->buf, 0x33, IO_TLB_SIZE);
+			zc_map_until_full(test, ctx->dev, IO_TLB_SIZE);
+			KUNIT_EXPECT_NULL(test, memchr_inv(phys_to_virt(phys),
+							   0x33, IO_TLB_SIZE));
+		}
+		swiotlb_zc_get_stats(ctx->mem, &s0);
+
+		zc_forge(page, ctx->mem);
+		put_page(page);
+
+		swiotlb_zc_get_stats(ctx->mem, &st);
+		KUNIT_EXPECT_EQ(test, st.stray, s0.stray + 1);
+		KUNIT_EXPECT_EQ(test, st.frees, s0.frees);
+		KUNIT_EXPECT_EQ(test, st.used, s0.used);
+		KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+		KUNIT_EXPECT_EQ(test, page_ref_count(page), 0);
+		if (streaming)
+			KUNIT_EXPECT_NULL(test, memchr_inv(phys_to_virt(phys),
+							   0x33, IO_TLB_SIZE));
+		zc_unforge(ctx->mem, page);
+		zc_unmap_all(ctx);
+		zc_expect_returned(test, ctx->mem, page, 0);
+	}
+}
+
+/*
+ * swiotlb_zc_map() maps in place only pages lent by the device's own
+ * allocator. Two allocators never share memory, so a page in the range of
+ * one but lent by another cannot happen; the nearest case is a lent page
+ * whose owner field names another allocator. It is bounced.
+ */
+static void zc_test_map_owner(struct kunit *test)
+{
+	const size_t len = PAGE_SIZE;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct page *page;
+	phys_addr_t phys;
+	dma_addr_t dma;
+
+	zc_require_direct(test, ctx->dev);
+	zc_make_other(test, ZC_NSLABS, 1);
+	zc_set_percent(test, 90);
+	page = zc_hold(test, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	zc_fill(page_address(page), len, 21);
+	set_page_private(page, (unsigned long)ctx->other);
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+
+	dma = dma_map_page(ctx->dev, page, 0, len, DMA_TO_DEVICE);
+	if (!dma_mapping_error(ctx->dev, dma)) {
+		phys = dma_to_phys(ctx->dev, dma);
+		KUNIT_EXPECT_NE(test, phys, page_to_phys(page));
+		KUNIT_EXPECT_TRUE(test, zc_in_pool(ctx->mem, phys, len));
+		KUNIT_EXPECT_TRUE(test, zc_check(phys_to_virt(phys), len, 21));
+		dma_unmap_page(ctx->dev, dma, len, DMA_TO_DEVICE);
+	} else {
+		KUNIT_FAIL(test, "mapping failed");
+	}
+	set_page_private(page, (unsigned long)ctx->mem);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes + len);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+}
+
 static int zc_test_init(struct kunit *test)
 {
 	struct zc_ctx *ctx;
@@ -1839,6 +2629,17 @@ static struct kunit_case swiotlb_zc_test_cases[] = {
 	KUNIT_CASE(zc_test_softirq),
 	KUNIT_CASE_PARAM(zc_test_stress, zc_stress_gen_params),
 	KUNIT_CASE(zc_test_cap_no_overshoot),
+	KUNIT_CASE_PARAM(zc_test_region, zc_region_gen_params),
+	KUNIT_CASE(zc_test_region_follows_cap),
+	KUNIT_CASE(zc_test_count_key),
+	KUNIT_CASE(zc_test_counters_exact),
+	KUNIT_CASE(zc_test_backoff),
+	KUNIT_CASE(zc_test_map_direction),
+	KUNIT_CASE(zc_test_clear_unmapped),
+	KUNIT_CASE(zc_test_clear_cost),
+	KUNIT_CASE(zc_test_free_wrong_order),
+	KUNIT_CASE(zc_test_free_twice),
+	KUNIT_CASE(zc_test_map_owner),
 	{}
 };
 
