@@ -82,6 +82,8 @@ bench_sweep_axes() {
 	B_MODELS=${ZCTX_BENCH_MODELS:-instant ring}
 	# Ring model: completion latency and line rate (0: none) per queue.
 	B_RING="complete_us=${ZCTX_BENCH_COMPLETE_US:-50} line_mbit=${ZCTX_BENCH_LINE_MBIT:-0}"
+	# Extra zctx_bench parameters of the greedy runs (e.g. inflight_kb=).
+	B_GREEDY=${ZCTX_BENCH_GREEDY_ARGS:-}
 }
 
 write_main_plan() {
@@ -95,7 +97,7 @@ write_main_plan() {
 			for r in $(seq "$rep"); do
 				for p in 0 "$pct"; do
 					echo "percent $p"
-					echo "greedy label=sweep dev_model=$m $B_RING queues=$q senders=$s msg_size=$msg seconds=$secs"
+					echo "greedy label=sweep dev_model=$m $B_RING $B_GREEDY queues=$q senders=$s msg_size=$msg seconds=$secs"
 				done
 			done
 		done; done; done
