@@ -30,18 +30,21 @@ def f(v):
 
 def mechanism(rows, out):
     """headline.dat: the ring device model at 2 senders, 64 KiB, per queue
-    count: share of the bounced bytes copied in softirq and Gbit/s, zero-copy
-    off and on, for greedy senders, kernel TCP and user send()."""
+    count: bytes bounced in softirq per payload byte (with zero-copy off
+    nearly every payload byte is bounced once, so this is the share of the
+    bounce copy done in softirq; with it on, what is left of it) and
+    Gbit/s, zero-copy off and on, for greedy senders, kernel TCP and user
+    send()."""
     wls = (("greedy", "sweep"), ("tcp", "tcp"), ("user_send", "user"))
     ring = [r for r in rows if r["dev_model"] == "ring" and r.get("senders") == "2"
             and r.get("msg_size") == "65536"]
     qs = sorted({r["queues"] for r in ring}, key=int)
     with open(os.path.join(out, "headline.dat"), "w") as fh:
-        fh.write("# queues, then per workload (greedy tcp user_send): share_off share_on gbit_off gbit_on\n")
+        fh.write("# queues, then per workload (greedy tcp user_send): sirq_cpb_off sirq_cpb_on gbit_off gbit_on\n")
         for q in qs:
             vals = []
             for mode, label in wls:
-                for k in ("softirq_bounce_share", "gbit_s"):
+                for k in ("softirq_copy_per_byte", "gbit_s"):
                     for zc in ("off", "on"):
                         vals.append(mean([r for r in ring if r.get("mode") == mode and r.get("label") == label
                                           and r["queues"] == q and r.get("zerocopy") == zc], k))

@@ -16,6 +16,10 @@
 #   ZCTX_BENCH_COMPLETE_US, ZCTX_BENCH_LINE_MBIT  ring model: completion
 #                       latency (default 50 us) and line rate (default 0:
 #                       none) of the TX queues
+#   ZCTX_BENCH_GREEDY_ARGS  extra zctx_bench parameters of the greedy runs
+#                       (e.g. inflight_kb=4096)
+#   ZCTX_BENCH_RING_GREEDY_ARGS  parameters of the greedy runs in the ring
+#                       model (default "ring=8 inflight_kb=1024", see bench-lib.sh)
 #   ZCTX_BENCH_PLANS    boots to run: "main small nic" (default; quick:
 #                       "main nic"); nic: the real-NIC mode (virtio-net behind
 #                       a tap in a network namespace made for the run; root)
