@@ -21,6 +21,7 @@ expectation and "scan: N passed, N failed"; exit status 1 on any failure.
   --report DUMP:TAG:TEXT               pool finding, printed, not counted
   --lent TAG / --not-lent TAG          the guest's lending counters for
                                        TAG's stream (io_tlb_zc_allocs)
+  --zero-counter NAME                  ZCTX_SCAN_COUNTERS NAME=0 (netstat)
 """
 
 import argparse
@@ -110,6 +111,7 @@ def main():
     ap.add_argument("--report", action="append", default=[])
     ap.add_argument("--lent", action="append", default=[])
     ap.add_argument("--not-lent", action="append", default=[])
+    ap.add_argument("--zero-counter", action="append", default=[])
     ap.add_argument("qemu", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     qemu = a.qemu[1:] if a.qemu[:1] == ["--"] else a.qemu
@@ -127,6 +129,7 @@ def main():
     sent = {}
     found = {}		# (dump, tag) -> runs
     kmsgs = []
+    counters = {}
     done = False
 
     def check(ok, text):
@@ -168,6 +171,8 @@ def main():
                 kv = dict(re.findall(r"(\w+)=(\S+)", rest))
                 if kind == "KMSG":
                     kmsgs.append(rest)
+                elif kind == "COUNTERS":
+                    counters.update(kv)
                 elif kind == "POOL":
                     try:
                         start = int(kv["start"], 16)
@@ -228,6 +233,10 @@ def main():
               f"allocations during the stream {allocs} "
               f"(want {'> 0' if want else '0'}), lent bytes mapped "
               f"{kv.get('zc_mapped', '?')}, bounced {kv.get('bounced', '?')}")
+    for name in a.zero_counter:
+        v = counters.get(name, "none")
+        check(v == "0", f"/proc/net/netstat {name} = {v} before the first "
+              "dump (want 0: no lent packet was delivered inside the guest)")
     base = pool[0] if pool else 0
     for e in a.expect:
         dump, tag, want, text = e.split(":", 3)

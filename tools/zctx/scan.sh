@@ -15,7 +15,9 @@
 #        lent nor found
 #   LOC  127.0.0.1: must not be lent nor found
 # then the host saves the pool (QMP pmemsave) and searches the dump
-# (tools/zctx/pool_scan.py). A second dump after bringing up the virtio-net
+# (tools/zctx/pool_scan.py). Also checked: every stream arrived intact, the
+# guest's io_tlb_zc_allocs grew for ETH only, and /proc/net/netstat
+# TxLendLocalDelivery is still 0. A second dump after bringing up the virtio-net
 # NIC reports, without failing, whether loopback payload (LRX) reached its
 # RX bounce slots (issue 12 item 6).
 # Last line: "scan: N passed, N failed".
@@ -100,7 +102,7 @@ log "scan: boot (${machine[*]}, swiotlb=force, -m 5G, $nic, accel=$ACCEL, nonce 
 rc=0
 python3 "$REPO/tools/zctx/pool_scan.py" --qmp "$qmp" --log "$OUT/serial.log" \
 	--dump-dir "$OUT" --nonce "$nonce" --timeout 900 \
-	--lent ETH --not-lent RDR --not-lent LOC \
+	--lent ETH --not-lent RDR --not-lent LOC --zero-counter TxLendLocalDelivery \
 	--expect "tx:ETH:found:ETH over zctx0, lent (positive control)" \
 	--expect "tx:RDR:absent:REDIRECTED to a local listener by iptables nat OUTPUT" \
 	--expect "tx:LOC:absent:LO over 127.0.0.1" \
