@@ -158,10 +158,18 @@ trap 'restore; exit 143' TERM
 # run_suites NAME: build + run in kunit-mutant; sets r_status r_by
 run_suites() {
 	local log=$OUTDIR/$1.log failed=$OUTDIR/$1.failed rc=0
-	rm -f "$failed"
-	ZCTX_KUNIT_OUT=$ZCTX_BUILD/kunit-mutant ZCTX_KUNIT_NOTREE=1 \
-	ZCTX_KUNIT_TIMEOUT=${ZCTX_MUTANTS_TIMEOUT:-600} ZCTX_KUNIT_FAILED=$failed \
-		nice -n 10 "$REPO/tools/zctx/kunit.sh" "$KCONF" >"$log" 2>&1 || rc=$?
+	local try
+	for try in 1 2; do
+		rm -f "$failed"
+		rc=0
+		ZCTX_KUNIT_OUT=$ZCTX_BUILD/kunit-mutant ZCTX_KUNIT_NOTREE=1 \
+		ZCTX_KUNIT_TIMEOUT=${ZCTX_MUTANTS_TIMEOUT:-600} ZCTX_KUNIT_FAILED=$failed \
+			nice -n 10 "$REPO/tools/zctx/kunit.sh" "$KCONF" >"$log" 2>&1 || rc=$?
+		# No test output at all: a boot crash or hang. Once more (the
+		# kernel is built) to tell a mutant's crash from a host hiccup.
+		grep -q 'Could not find any KTAP output' "$log" || break
+		[ "$try" = 2 ] || warn "$1: no KTAP output, running it once more"
+	done
 	r_by=""
 	if [ ! -s "$ZCTX_BUILD/kunit-mutant-results.json" ]; then
 		r_status=error r_by="no results (build failed?), see $log"
