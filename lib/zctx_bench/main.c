@@ -516,6 +516,8 @@ static int __init zctx_init(void)
 				GFP_KERNEL);
 	if (!zctx.results)
 		return -ENOMEM;
+	/* Bounce copies are counted only while someone reads them. */
+	swiotlb_zc_stats_get();
 	ret = zctx_create_netdev(p);
 	if (!ret)
 		ret = zctx_listen(p->port);
@@ -531,12 +533,14 @@ static int __init zctx_init(void)
 	return 0;
 err:
 	zctx_teardown();
+	swiotlb_zc_stats_put();
 	return ret;
 }
 
 static void __exit zctx_exit(void)
 {
 	zctx_teardown();
+	swiotlb_zc_stats_put();
 }
 
 module_init(zctx_init);

@@ -62,7 +62,7 @@ done < <(overlay_files)
 rm -rf "$OUT"
 mkdir -p "$OUT"
 git -C "$WT" format-patch -q --cover-letter --no-signature --thread \
-	--subject-prefix="PATCH v2" \
+	--subject-prefix="PATCH v3" \
 	-o "$OUT" zctx-base..HEAD
 cover=$(ls "$OUT"/0000-cover-letter.patch)
 cc=$(cd "$WT" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
