@@ -525,12 +525,7 @@ static const struct zc_route_case zc_route_cases[] = {
 	{ "netlink_socket", ZC_RT_NETLINK, false, false },
 };
 
-static void zc_route_case_desc(const struct zc_route_case *t, char *desc)
-{
-	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(zc_route, zc_route_cases, zc_route_case_desc);
+KUNIT_ARRAY_PARAM_DESC(zc_route, zc_route_cases, name);
 
 /* Lend order-0 pages from @mem until the cap refuses one. */
 static void zc_fill_to_cap(struct kunit *test, struct io_tlb_mem *mem,
@@ -856,12 +851,7 @@ static const struct zc_skb_case zc_skb_cases[] = {
 	{ "skb_split", ZC_SKB_SPLIT },
 };
 
-static void zc_skb_case_desc(const struct zc_skb_case *t, char *desc)
-{
-	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(zc_skb, zc_skb_cases, zc_skb_case_desc);
+KUNIT_ARRAY_PARAM_DESC(zc_skb, zc_skb_cases, name);
 
 #define ZC_SKB_MSS	1000
 #define ZC_SKB_NFRAGS	3
@@ -1451,12 +1441,7 @@ static const struct zc_udp_case zc_udp_cases[] = {
 	{ "sendto_loopback", htonl(INADDR_LOOPBACK), false },
 };
 
-static void zc_udp_case_desc(const struct zc_udp_case *t, char *desc)
-{
-	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(zc_udp, zc_udp_cases, zc_udp_case_desc);
+KUNIT_ARRAY_PARAM_DESC(zc_udp, zc_udp_cases, name);
 
 static void zc_udp_route_test(struct kunit *test)
 {
@@ -1584,12 +1569,7 @@ static const struct zc_real_case zc_real_cases[] = {
 	{ "driver_copies_frags", ZC_REAL_NO_MAPS_FRAGS, false },
 };
 
-static void zc_real_case_desc(const struct zc_real_case *t, char *desc)
-{
-	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(zc_real, zc_real_cases, zc_real_case_desc);
+KUNIT_ARRAY_PARAM_DESC(zc_real, zc_real_cases, name);
 
 struct zc_conn {
 	struct net_device *ndev;
@@ -2188,12 +2168,7 @@ static const struct zc_macvlan_case zc_macvlan_cases[] = {
 	{ "source", MACVLAN_MODE_SOURCE, false },
 };
 
-static void zc_macvlan_case_desc(const struct zc_macvlan_case *t, char *desc)
-{
-	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(zc_macvlan, zc_macvlan_cases, zc_macvlan_case_desc);
+KUNIT_ARRAY_PARAM_DESC(zc_macvlan, zc_macvlan_cases, name);
 
 /* ip link add link @lower name @name type macvlan mode @mode */
 static int zc_macvlan_add(struct net_device *lower, const char *name, u32 mode)
@@ -2459,12 +2434,7 @@ static const struct zc_udp6_case zc_udp6_cases[] = {
 	{ "sendto_loopback", true, false },
 };
 
-static void zc_udp6_case_desc(const struct zc_udp6_case *t, char *desc)
-{
-	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(zc_udp6, zc_udp6_cases, zc_udp6_case_desc);
+KUNIT_ARRAY_PARAM_DESC(zc_udp6, zc_udp6_cases, name);
 
 static void zc_udp6_route_test(struct kunit *test)
 {
