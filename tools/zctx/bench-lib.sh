@@ -249,7 +249,7 @@ bench_boot() {
 	timeout -k 10 "$tmo" qemu-system-x86_64 -accel "$ACCEL" -cpu "$QEMU_CPU" \
 		-smp "$VCPUS" -m 2048 -nographic -no-reboot ${BENCH_QEMU_NET:--nic none} \
 		-kernel "$KOUT/arch/x86/boot/bzImage" -initrd "$INITRD" \
-		-append "console=ttyS0 $pool quiet panic=-1 zctx.plan=$plan ${ZCTX_BENCH_KARGS:-}" \
+		-append "console=ttyS0 $pool quiet panic=-1 no_timer_check zctx.plan=$plan ${ZCTX_BENCH_KARGS:-}" \
 		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$logf" |
 		grep --line-buffered -E '^ZCTX_(PROGRESS|ERROR|KMSG|DONE)|Kernel panic|BUG:' |
 		sed -u 's/^ZCTX_/[zctx]   /' >&2 || rc=$?

@@ -116,7 +116,7 @@ python3 "$REPO/tools/zctx/pool_scan.py" --qmp "$qmp" --log "$OUT/serial.log" \
 	-netdev user,id=n0 \
 	-device "$nic" \
 	-kernel "$KOUT/arch/x86/boot/bzImage" -initrd "$SINITRD" \
-	-append "console=ttyS0 $kacpi swiotlb=force quiet panic=-1 kunit.enable=0 zctx.percent=${ZCTX_SCAN_PERCENT:-50} zctx.nonce=$nonce" ||
+	-append "console=ttyS0 $kacpi swiotlb=force quiet panic=-1 no_timer_check kunit.enable=0 zctx.percent=${ZCTX_SCAN_PERCENT:-50} zctx.nonce=$nonce" ||
 	rc=$?
 rm -f "$qmp"
 log "scan: total $(elapsed "$T_ALL"); log $OUT/serial.log"
