@@ -51,8 +51,10 @@ if grep -qx CONFIG_VIRTIO_PCI=y "$KOUT/.config"; then
 	nic=virtio-net-pci,netdev=n0,iommu_platform=on,disable-legacy=on
 	kacpi=
 elif grep -qx CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y "$KOUT/.config"; then
-	# QEMU adds the device to the kernel command line (acpi=off)
-	machine=(-M "microvm,acpi=off")
+	# QEMU adds the device to the kernel command line (acpi=off). A legacy
+	# (version 1) virtio-mmio device has 32 feature bits: no
+	# VIRTIO_F_ACCESS_PLATFORM (bit 33), so no DMA API and no bouncing.
+	machine=(-M "microvm,acpi=off" -global virtio-mmio.force-legacy=false)
 	nic=virtio-net-device,netdev=n0,iommu_platform=on
 	kacpi=acpi=off
 else
