@@ -234,7 +234,8 @@ static const struct net_device *netdev_zc_real_dev(const struct net_device *dev)
  * PCI device. Loopback and virtual devices without such a parent (tun/tap,
  * veth, bond, team, WireGuard, ...) get %NULL.
  *
- * Context: Under rcu_read_lock() or RTNL.
+ * Context: Any context; the caller holds a reference on @dev (the walk
+ * takes rcu_read_lock() itself).
  * Return: the allocator to lend from, or %NULL for ordinary pages.
  */
 struct io_tlb_mem *netdev_zc_mem(const struct net_device *dev)
@@ -243,7 +244,9 @@ struct io_tlb_mem *netdev_zc_mem(const struct net_device *dev)
 
 	if (!swiotlb_zc_enabled())
 		return NULL;
+	rcu_read_lock();
 	dev = netdev_zc_real_dev(dev);
+	rcu_read_unlock();
 	if (!dev || !dev->tx_maps_frags)
 		return NULL;
 	parent = dev->dev.parent;

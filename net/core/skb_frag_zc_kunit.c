@@ -2022,7 +2022,8 @@ static void zc_xfrm_stale_route_test(struct kunit *test)
 	zc_conn_send(test, c, ZC_REAL_CHUNK, true);
 	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(c->csock->sk, NULL),
 			    zc_default_mem);
-	KUNIT_ASSERT_NOT_NULL(test, __sk_dst_get(c->csock->sk));
+	KUNIT_ASSERT_NOT_NULL(test,
+			      rcu_access_pointer(c->csock->sk->sk_dst_cache));
 
 	zc_xfrm_policy_add(test);
 	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(c->csock->sk, NULL));
@@ -2368,11 +2369,14 @@ static void zc_refill_allow_list_test(struct kunit *test)
 	struct io_tlb_mem *mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
 	struct page_frag pf = {};
 	struct net_device *ndev;
+	struct dst_entry *dst;
 	struct socket *sock;
 
-	sock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	/* Created before the socket: released after it (and its route). */
 	ndev = zc_netdev_new(test, zc_dma_dev_new(test, mem));
-	sk_dst_set(sock->sk, dst_clone(zc_dst_new(test, ndev)));
+	dst = zc_dst_new(test, ndev);
+	sock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	sk_dst_set(sock->sk, dst_clone(dst));
 	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sock->sk, NULL), mem);
 
 	KUNIT_ASSERT_TRUE(test, sk_page_frag_refill(sock->sk, &pf));
