@@ -6,6 +6,8 @@
 #ifndef _NET_SWIOTLB_TX_LEND_H
 #define _NET_SWIOTLB_TX_LEND_H
 
+#include <linux/netdev_features.h>
+#include <linux/skbuff.h>
 #include <linux/swiotlb.h>
 
 struct dst_entry;
@@ -22,6 +24,7 @@ void sk_page_frag_lend_end(struct page_frag *pfrag);
 struct io_tlb_mem *netdev_zc_mem(const struct net_device *dev);
 struct io_tlb_mem *sk_tx_lend_mem(struct sock *sk, struct dst_entry *dst);
 void skb_tx_lend_local(struct sk_buff *skb);
+void skb_tx_lend_copied(struct sk_buff *skb);
 #else
 static inline struct io_tlb_mem *netdev_zc_mem(const struct net_device *dev)
 {
@@ -37,6 +40,10 @@ static inline struct io_tlb_mem *sk_tx_lend_mem(struct sock *sk,
 static inline void skb_tx_lend_local(struct sk_buff *skb)
 {
 }
+
+static inline void skb_tx_lend_copied(struct sk_buff *skb)
+{
+}
 #endif
 
 /**
@@ -49,6 +56,24 @@ static inline void skb_tx_lend_check_local(struct sk_buff *skb)
 {
 	if (swiotlb_zc_enabled())
 		skb_tx_lend_local(skb);
+}
+
+/**
+ * skb_tx_lend_check_features() - note frags the stack will copy for a device
+ * @skb:	Packet about to be validated for its device.
+ * @features:	The features the device takes this packet with.
+ *
+ * Without scatter-gather the stack linearises the packet, or segments it
+ * into linear skbs, before the driver sees it: lent frags are then copied,
+ * not mapped in place. A static branch when lending is off; see
+ * skb_tx_lend_copied().
+ */
+static inline void skb_tx_lend_check_features(struct sk_buff *skb,
+					      netdev_features_t features)
+{
+	if (swiotlb_zc_enabled() && !(features & NETIF_F_SG) &&
+	    skb_shinfo(skb)->nr_frags)
+		skb_tx_lend_copied(skb);
 }
 
 #endif /* _NET_SWIOTLB_TX_LEND_H */

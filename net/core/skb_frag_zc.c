@@ -350,6 +350,23 @@ static bool skb_has_lent_frags(const struct sk_buff *skb)
 	return false;
 }
 
+/*
+ * A packet of @skb->sk carried lent pages where its payload does not go to
+ * the device in place: the socket never gets lent pages again, and the
+ * event is counted in @mib and warned about once.
+ */
+static void skb_tx_lend_stop(struct sk_buff *skb, int mib, const char *what)
+{
+	struct sock *sk = skb->sk;
+
+	if (!sk || !sk_fullsock(sk) || !skb_has_lent_frags(skb))
+		return;
+	WRITE_ONCE(sk->sk_tx_lend_stop, 1);
+	NET_INC_STATS(sock_net(sk), mib);
+	pr_warn_once("%s: a packet with lent swiotlb pages was %s; lending stopped for its socket\n",
+		     netdev_name(skb->dev), what);
+}
+
 /**
  * skb_tx_lend_local() - a locally sent packet is delivered inside the guest
  * @skb:	Packet handed to loopback or dev_forward_skb().
@@ -365,12 +382,26 @@ static bool skb_has_lent_frags(const struct sk_buff *skb)
  */
 void skb_tx_lend_local(struct sk_buff *skb)
 {
-	struct sock *sk = skb->sk;
+	skb_tx_lend_stop(skb, LINUX_MIB_TXLENDLOCALDELIVERY,
+			 "delivered inside the guest");
+}
 
-	if (!sk || !sk_fullsock(sk) || !skb_has_lent_frags(skb))
-		return;
-	WRITE_ONCE(sk->sk_tx_lend_stop, 1);
-	NET_INC_STATS(sock_net(sk), LINUX_MIB_TXLENDLOCALDELIVERY);
-	pr_warn_once("%s: a packet with lent swiotlb pages was delivered inside the guest; lending stopped for its socket\n",
-		     netdev_name(skb->dev));
+/**
+ * skb_tx_lend_copied() - a sent packet's frags are copied for its device
+ * @skb:	Packet validated for a device without scatter-gather for it.
+ *
+ * The eligibility check saw scatter-gather on every device of the route,
+ * but the device refused it for this packet (its features changed, or its
+ * ndo_features_check() said so): the stack copies the frags into linear
+ * buffers and lent pages hold shared slots for nothing. This is the
+ * feedback for devices that do not map lent frags in place: the socket
+ * never gets lent pages again, and the packet is counted as TxLendCopied
+ * and warned about once.
+ *
+ * Context: Any context; callers test swiotlb_zc_enabled() first.
+ */
+void skb_tx_lend_copied(struct sk_buff *skb)
+{
+	skb_tx_lend_stop(skb, LINUX_MIB_TXLENDCOPIED,
+			 "copied for a device without scatter-gather");
 }

@@ -247,6 +247,7 @@ static struct device *zc_dma_dev_new(struct kunit *test, struct io_tlb_mem *mem)
 
 struct zc_ndev_priv {
 	bool reflect;
+	bool no_sg;
 	atomic_t errors;
 	atomic_t first_error;
 	atomic_long_t lent_bytes;
@@ -373,8 +374,21 @@ static netdev_tx_t zc_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
+/* A driver that takes some packets without scatter-gather, as real ones do. */
+static netdev_features_t zc_dev_features_check(struct sk_buff *skb,
+					       struct net_device *dev,
+					       netdev_features_t features)
+{
+	struct zc_ndev_priv *priv = netdev_priv(dev);
+
+	if (READ_ONCE(priv->no_sg))
+		features &= ~(NETIF_F_SG | NETIF_F_GSO_MASK);
+	return features;
+}
+
 static const struct net_device_ops zc_ndev_ops = {
-	.ndo_start_xmit	= zc_dev_xmit,
+	.ndo_start_xmit		= zc_dev_xmit,
+	.ndo_features_check	= zc_dev_features_check,
 };
 
 static void zc_ndev_setup(struct net_device *dev)
@@ -2622,6 +2636,54 @@ static void zc_dev_forward_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend_stop), 1);
 }
 
+/*
+ * 15. Feedback from the device: the route's devices all have
+ * scatter-gather, but the driver's ndo_features_check() takes the packets
+ * without it, so the stack copies the lent frags into linear buffers
+ * instead of the device mapping them in place. The first such packet is
+ * counted as TxLendCopied and the socket never lends again.
+ */
+static unsigned long zc_copied_events(void)
+{
+	return snmp_fold_field(init_net.mib.net_statistics,
+			       LINUX_MIB_TXLENDCOPIED);
+}
+
+static void zc_copied_feedback_test(struct kunit *test)
+{
+	struct zc_where w0, w1;
+	struct zc_conn *c;
+	unsigned long n0;
+	struct sock *sk;
+
+	c = zc_conn_open(test, true);
+	sk = c->csock->sk;
+	n0 = zc_copied_events();
+	WRITE_ONCE(c->priv->no_sg, true);
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sk, NULL), zc_default_mem);
+
+	zc_where(c, &w0);
+	zc_conn_send(test, c, ZC_REAL_CHUNK, true);
+	zc_where(c, &w1);
+	KUNIT_EXPECT_GT(test, w1.st.allocs, w0.st.allocs);
+	KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
+	KUNIT_EXPECT_GE(test, w1.linear - w0.linear, (long)ZC_REAL_CHUNK);
+	KUNIT_EXPECT_GT(test, zc_copied_events(), n0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_tx_lend_stop), 1);
+	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sk, NULL));
+
+	/* Scatter-gather back: this socket still gets ordinary pages. */
+	WRITE_ONCE(c->priv->no_sg, false);
+	zc_task_frag_drop();
+	zc_where(c, &w0);
+	zc_conn_send(test, c, ZC_REAL_CHUNK, true);
+	zc_where(c, &w1);
+	KUNIT_EXPECT_EQ(test, w1.st.allocs, w0.st.allocs);
+	KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
+	KUNIT_EXPECT_GE(test, w1.bounced - w0.bounced, (long)ZC_REAL_CHUNK);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->priv->errors), 0);
+}
+
 static int zc_test_init(struct kunit *test)
 {
 	struct zc_ctx *ctx;
@@ -2738,6 +2800,7 @@ static struct kunit_case zc_test_cases[] = {
 	KUNIT_CASE_PARAM(zc_udp6_route_test, zc_udp6_gen_params),
 	KUNIT_CASE_SLOW(zc_qdisc_test),
 	KUNIT_CASE(zc_dev_forward_test),
+	KUNIT_CASE_SLOW(zc_copied_feedback_test),
 	{}
 };
 
