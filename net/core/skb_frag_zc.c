@@ -353,18 +353,17 @@ static bool skb_has_lent_frags(const struct sk_buff *skb)
 /*
  * A packet of @skb->sk carried lent pages where its payload does not go to
  * the device in place: the socket never gets lent pages again, and the
- * event is counted in @mib and warned about once.
+ * event is counted in @mib. Return: %true if it was such a packet.
  */
-static void skb_tx_lend_stop(struct sk_buff *skb, int mib, const char *what)
+static bool skb_tx_lend_stop(struct sk_buff *skb, int mib)
 {
 	struct sock *sk = skb->sk;
 
 	if (!sk || !sk_fullsock(sk) || !skb_has_lent_frags(skb))
-		return;
+		return false;
 	WRITE_ONCE(sk->sk_tx_lend_stop, 1);
 	NET_INC_STATS(sock_net(sk), mib);
-	pr_warn_once("%s: a packet with lent swiotlb pages was %s; lending stopped for its socket\n",
-		     netdev_name(skb->dev), what);
+	return true;
 }
 
 /**
@@ -382,8 +381,9 @@ static void skb_tx_lend_stop(struct sk_buff *skb, int mib, const char *what)
  */
 void skb_tx_lend_local(struct sk_buff *skb)
 {
-	skb_tx_lend_stop(skb, LINUX_MIB_TXLENDLOCALDELIVERY,
-			 "delivered inside the guest");
+	if (skb_tx_lend_stop(skb, LINUX_MIB_TXLENDLOCALDELIVERY))
+		pr_warn_once("%s: a packet with lent swiotlb pages was delivered inside the guest; lending stopped for its socket\n",
+			     netdev_name(skb->dev));
 }
 
 /**
@@ -402,6 +402,7 @@ void skb_tx_lend_local(struct sk_buff *skb)
  */
 void skb_tx_lend_copied(struct sk_buff *skb)
 {
-	skb_tx_lend_stop(skb, LINUX_MIB_TXLENDCOPIED,
-			 "copied for a device without scatter-gather");
+	if (skb_tx_lend_stop(skb, LINUX_MIB_TXLENDCOPIED))
+		pr_warn_once("%s: lent swiotlb pages of a packet are copied for a device without scatter-gather; lending stopped for its socket\n",
+			     netdev_name(skb->dev));
 }
