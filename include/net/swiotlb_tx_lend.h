@@ -76,4 +76,19 @@ static inline void skb_tx_lend_check_features(struct sk_buff *skb,
 		skb_tx_lend_copied(skb);
 }
 
+/**
+ * sk_page_frag_count_copy() - count payload a sender copied into a page_frag
+ * @pfrag:	The page_frag the payload was just copied into.
+ * @len:	Bytes copied.
+ *
+ * Call where the copy happens, after it succeeded. A static branch when
+ * nothing counts; see swiotlb_zc_count_tx_copy().
+ */
+static inline void sk_page_frag_count_copy(const struct page_frag *pfrag,
+					   size_t len)
+{
+	if (swiotlb_zc_counting())
+		swiotlb_zc_count_tx_copy(pfrag->page, len);
+}
+
 #endif /* _NET_SWIOTLB_TX_LEND_H */

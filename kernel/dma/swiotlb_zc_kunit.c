@@ -21,6 +21,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/init.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
@@ -36,6 +37,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/string_choices.h>
 #include <linux/swiotlb.h>
 #include <linux/timer.h>
 
@@ -2012,8 +2014,99 @@ static void zc_test_count_key(struct kunit *test)
 		swiotlb_zc_get_stats(ctx->mem, &st);
 		KUNIT_EXPECT_EQ_MSG(test, st.bounced_bytes - s0.bounced_bytes,
 				    steps[i].counted ? len : 0, "step %u", i);
+		/* The inline test the socket side uses follows the same key. */
+		KUNIT_EXPECT_EQ_MSG(test, swiotlb_zc_counting(),
+				    steps[i].counted, "step %u", i);
 	}
 }
+
+/*
+ * A sender's copy into a page_frag (swiotlb_zc_count_tx_copy(), called by
+ * tcp_sendmsg_locked() and the IP append paths): into a lent page it is
+ * counted in the pool that lent it, into any other page in the default
+ * pool; nothing is counted in the other one.
+ */
+static void zc_test_count_tx_copy(struct kunit *test)
+{
+	struct swiotlb_zc_stats s0, st, d0, d;
+	struct zc_ctx *ctx = test->priv;
+	struct io_tlb_mem *def;
+	struct page *lent, *plain;
+
+	zc_set_percent(test, 10);
+	KUNIT_ASSERT_TRUE(test, swiotlb_zc_counting());
+	ctx->default_dev = zc_dev_create("swiotlb-zc-test-default", NULL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->default_dev);
+	def = ctx->default_dev->dma_io_tlb_mem;
+	KUNIT_ASSERT_NOT_NULL(test, def);
+	KUNIT_ASSERT_PTR_NE(test, def, ctx->mem);
+	lent = zc_hold(test, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lent);
+	plain = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, plain);
+
+	swiotlb_zc_get_stats(ctx->mem, &s0);
+	swiotlb_zc_get_stats(def, &d0);
+	swiotlb_zc_count_tx_copy(lent, 1000);
+	swiotlb_zc_count_tx_copy(lent + 1, 24);	/* a tail page */
+	swiotlb_zc_count_tx_copy(plain, 3000);
+	swiotlb_zc_get_stats(ctx->mem, &st);
+	swiotlb_zc_get_stats(def, &d);
+	__free_page(plain);
+
+	KUNIT_EXPECT_EQ(test, st.copied_lent_bytes - s0.copied_lent_bytes, 1024UL);
+	KUNIT_EXPECT_EQ(test, st.copied_bytes, s0.copied_bytes);
+	KUNIT_EXPECT_EQ(test, d.copied_bytes - d0.copied_bytes, 3000UL);
+	KUNIT_EXPECT_EQ(test, d.copied_lent_bytes, d0.copied_lent_bytes);
+}
+
+#ifndef MODULE
+/* Lending as the kernel command line left it, before any case ran. */
+static unsigned int zc_boot_percent;
+static bool zc_boot_enabled, zc_boot_counting;
+
+static int zc_suite_init(struct kunit_suite *suite)
+{
+	zc_boot_percent = swiotlb_zc_tx_percent();
+	zc_boot_enabled = swiotlb_zc_enabled();
+	zc_boot_counting = swiotlb_zc_counting();
+	return 0;
+}
+
+/*
+ * swiotlb.zerocopy_tx_percent=N on the kernel command line (.kunitconfig
+ * passes 7) turns lending on at boot with no runtime write: the parameter
+ * is parsed before static keys work, and the initcall must flip them.
+ * Without the parameter (or with a bad value), lending is off at boot.
+ * The last occurrence wins, as in the kernel's own parsing.
+ */
+static void zc_test_boot_cmdline(struct kunit *test)
+{
+	static const char key[] = "swiotlb.zerocopy_tx_percent=";
+	const char *p = saved_command_line, *arg = NULL;
+	unsigned int want = 0;
+	char val[16] = "";
+
+	while ((p = strstr(p, key))) {
+		if (p == saved_command_line || p[-1] == ' ')
+			arg = p + strlen(key);
+		p += strlen(key);
+	}
+	if (arg) {
+		strscpy(val, arg, min_t(size_t, strcspn(arg, " ") + 1,
+					sizeof(val)));
+		if (kstrtouint(val, 0, &want) || want > 90)
+			want = 0;
+	}
+	kunit_info(test, "command line: %s%s; at boot: percent %u, lending %s, counting %s",
+		   arg ? "zerocopy_tx_percent=" : "no zerocopy_tx_percent",
+		   val, zc_boot_percent, str_on_off(zc_boot_enabled),
+		   str_on_off(zc_boot_counting));
+	KUNIT_EXPECT_EQ(test, zc_boot_percent, want);
+	KUNIT_EXPECT_EQ(test, zc_boot_enabled, want > 0);
+	KUNIT_EXPECT_EQ(test, zc_boot_counting, want > 0);
+}
+#endif
 
 #define ZC_COUNT_THREADS	(ZC_STRESS_WORKERS + 1)
 #define ZC_COUNT_ITERS		400
@@ -2646,6 +2739,10 @@ static struct kunit_case swiotlb_zc_test_cases[] = {
 	KUNIT_CASE_PARAM(zc_test_region, zc_region_gen_params),
 	KUNIT_CASE(zc_test_region_follows_cap),
 	KUNIT_CASE(zc_test_count_key),
+	KUNIT_CASE(zc_test_count_tx_copy),
+#ifndef MODULE
+	KUNIT_CASE(zc_test_boot_cmdline),
+#endif
 	KUNIT_CASE(zc_test_counters_exact),
 	KUNIT_CASE(zc_test_backoff),
 	KUNIT_CASE(zc_test_map_direction),
@@ -2659,6 +2756,9 @@ static struct kunit_case swiotlb_zc_test_cases[] = {
 
 static struct kunit_suite swiotlb_zc_test_suite = {
 	.name = "swiotlb_zerocopy_tx",
+#ifndef MODULE
+	.suite_init = zc_suite_init,
+#endif
 	.init = zc_test_init,
 	.exit = zc_test_exit,
 	.test_cases = swiotlb_zc_test_cases,

@@ -57,6 +57,8 @@ static int zctx_fill_frags(struct zctx_sender *s, struct sk_buff *skb,
 			get_page(pfrag->page);
 		}
 		memcpy(page_address(pfrag->page) + pfrag->offset, src, copy);
+		/* Counted by the kernel's counter, as tcp_sendmsg_locked() does. */
+		sk_page_frag_count_copy(pfrag, copy);
 		pfrag->offset += copy;
 		src += copy;
 		len -= copy;

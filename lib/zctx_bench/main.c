@@ -516,7 +516,7 @@ static int __init zctx_init(void)
 				GFP_KERNEL);
 	if (!zctx.results)
 		return -ENOMEM;
-	/* Bounce copies are counted only while someone reads them. */
+	/* Bounce and sender copies are counted only while someone reads them. */
 	swiotlb_zc_stats_get();
 	ret = zctx_create_netdev(p);
 	if (!ret)

@@ -137,7 +137,13 @@ static unsigned long zctx_fallbacks(const struct swiotlb_zc_stats *st)
 
 /*
  * Keys of a result line. Less obvious ones: copies_per_byte is (sender
- * copies + bounce copies) / payload bytes; softirq_copy_per_byte counts
+ * copies + bounce copies) / payload bytes, both as the kernel counted
+ * them: copied_lent_bytes and copied_bytes are what the senders copied
+ * into lent and ordinary page_frags (swiotlb_zc_count_tx_copy(), counted
+ * in tcp_sendmsg_locked() for tcp; greedy senders fill their frags
+ * themselves and call sk_page_frag_count_copy() for each copy, which
+ * sender_copy_counted says), sender_copied_bytes is what the senders
+ * counted themselves, for comparison; softirq_copy_per_byte counts
  * only bounce copies made in softirq; softirq_bounce_share is the part of
  * the bounced bytes copied in softirq; drops are skbs a greedy sender
  * could not build or the stack refused; map_errors are packets the
@@ -156,7 +162,8 @@ static unsigned long zctx_fallbacks(const struct swiotlb_zc_stats *st)
 enum {
 	F_RUN, F_LABEL, F_MODE, F_ZEROCOPY, F_PERCENT, F_QUEUES, F_SENDERS,
 	F_MSG_SIZE, F_SECONDS, F_BYTES, F_PAYLOAD, F_GBIT_S, F_COPIES,
-	F_SOFTIRQ_COPIES, F_SENDER_COPIED, F_BOUNCED, F_BOUNCED_SOFTIRQ,
+	F_SOFTIRQ_COPIES, F_SENDER_COPIED, F_COPIED_LENT, F_COPIED,
+	F_COPY_COUNTED, F_BOUNCED, F_BOUNCED_SOFTIRQ,
 	F_ZC_MAPPED, F_ZC_ALLOCS, F_ZC_FALLBACKS, F_ZC_FB_CAP, F_ZC_FB_SHORT,
 	F_ZC_PEAK, F_ZC_HIWATER, F_POOL_PEAK, F_POOL_SLOTS,
 	F_POOL_KIB_PER_FLOW, F_SOFTIRQ_MS, F_SOFTIRQ_PCT, F_CSUM_ERRORS,
@@ -176,6 +183,9 @@ static const char * const zctx_fields[F_NR] = {
 	[F_COPIES] = "copies_per_byte",
 	[F_SOFTIRQ_COPIES] = "softirq_copy_per_byte",
 	[F_SENDER_COPIED] = "sender_copied_bytes",
+	[F_COPIED_LENT] = "copied_lent_bytes",
+	[F_COPIED] = "copied_bytes",
+	[F_COPY_COUNTED] = "sender_copy_counted",
 	[F_BOUNCED] = "bounced_bytes",
 	[F_BOUNCED_SOFTIRQ] = "bounced_softirq_bytes",
 	[F_ZC_MAPPED] = "zc_mapped_bytes", [F_ZC_ALLOCS] = "zc_allocs",
@@ -250,12 +260,19 @@ static void zctx_report_copies(char v[][ZCTX_VLEN], const struct zctx_run *run,
 	const struct swiotlb_zc_stats *a = &m->a.st, *e = &m->end.st;
 	u64 bounced = e->bounced_bytes - a->bounced_bytes;
 	u64 sirq = e->bounced_softirq_bytes - a->bounced_softirq_bytes;
+	u64 lent = e->copied_lent_bytes - a->copied_lent_bytes;
+	u64 plain = e->copied_bytes - a->copied_bytes;
 
 	zctx_set(v, F_PAYLOAD, "%llu", payload);
-	zctx_ratio(v[F_COPIES], ZCTX_VLEN, m->copied + bounced, payload, 4);
+	zctx_ratio(v[F_COPIES], ZCTX_VLEN, lent + plain + bounced, payload, 4);
 	zctx_ratio(v[F_SOFTIRQ_COPIES], ZCTX_VLEN, sirq, payload, 4);
 	zctx_ratio(v[F_SIRQ_SHARE], ZCTX_VLEN, sirq, bounced, 4);
 	zctx_set(v, F_SENDER_COPIED, "%llu", m->copied);
+	zctx_set(v, F_COPIED_LENT, "%llu", lent);
+	zctx_set(v, F_COPIED, "%llu", plain);
+	/* Where the sender's copy was counted: the socket's, or ours. */
+	zctx_set(v, F_COPY_COUNTED, "%s", run->p.mode == ZCTX_MODE_TCP ?
+		 "kernel_tcp_sendmsg" : "kernel_counter_from_greedy_fill");
 	zctx_set(v, F_BOUNCED, "%llu", bounced);
 	zctx_set(v, F_BOUNCED_SOFTIRQ, "%llu", sirq);
 	zctx_set(v, F_ZC_MAPPED, "%lu", e->mapped_bytes - a->mapped_bytes);

@@ -1462,6 +1462,7 @@ static void zc_udp_route_test(struct kunit *test)
 	const struct zc_udp_case *uc = test->param_value;
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	unsigned int i, lent = 0, plain = 0, len;
+	unsigned long lent_len = 0, plain_len = 0;
 	struct swiotlb_zc_stats st0, st1;
 	struct msghdr msg = {};
 	struct page **pages;
@@ -1507,13 +1508,20 @@ static void zc_udp_route_test(struct kunit *test)
 		for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
 			skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
 
-			if (zc_page_lent(skb_frag_page(frag)))
+			if (zc_page_lent(skb_frag_page(frag))) {
 				lent++;
-			else
+				lent_len += skb_frag_size(frag);
+			} else {
 				plain++;
+				plain_len += skb_frag_size(frag);
+			}
 		}
 	}
 	KUNIT_ASSERT_GT_MSG(test, lent + plain, 0, "no paged data queued");
+	/* __ip_append_data() counted each copy into a page frag. */
+	KUNIT_EXPECT_EQ(test, st1.copied_lent_bytes - st0.copied_lent_bytes,
+			lent_len);
+	KUNIT_EXPECT_EQ(test, st1.copied_bytes - st0.copied_bytes, plain_len);
 	if (uc->lent) {
 		KUNIT_EXPECT_GT(test, lent, 0);
 		KUNIT_EXPECT_GT(test, st1.allocs, st0.allocs);
@@ -1987,6 +1995,7 @@ static void zc_real_test(struct kunit *test)
 {
 	const struct zc_real_case *rc = test->param_value;
 	bool ktls = rc->kind == ZC_REAL_KTLS;
+	unsigned long copied_lent, copied;
 	struct zc_where w0, w1;
 	struct zc_conn *c;
 	long frag_bytes;
@@ -2001,6 +2010,9 @@ static void zc_real_test(struct kunit *test)
 	zc_where(c, &w1);
 
 	frag_bytes = w1.lent - w0.lent + w1.bounced - w0.bounced;
+	/* The sender's copy as the kernel counted it, where it happened. */
+	copied_lent = w1.st.copied_lent_bytes - w0.st.copied_lent_bytes;
+	copied = w1.st.copied_bytes - w0.st.copied_bytes;
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&c->priv->errors), 0,
 			    "device saw wrong mappings, first error %d",
 			    atomic_read(&c->priv->first_error));
@@ -2009,16 +2021,27 @@ static void zc_real_test(struct kunit *test)
 		KUNIT_EXPECT_GT(test, w1.st.allocs, w0.st.allocs);
 		KUNIT_EXPECT_GE(test, w1.lent - w0.lent, (long)ZC_REAL_BYTES);
 		KUNIT_EXPECT_EQ(test, w1.bounced - w0.bounced, 0);
+		/* ... copied there once, and never into an ordinary page. */
+		KUNIT_EXPECT_EQ(test, copied_lent, (unsigned long)ZC_REAL_BYTES);
+		KUNIT_EXPECT_EQ(test, copied, 0UL);
 	} else {
 		/* No payload byte was ever in a lent page. */
 		KUNIT_EXPECT_EQ(test, w1.st.allocs, w0.st.allocs);
 		KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
 		KUNIT_EXPECT_GE(test, frag_bytes + w1.linear - w0.linear,
 				(long)ZC_REAL_BYTES);
+		KUNIT_EXPECT_EQ(test, copied_lent, 0UL);
+		/*
+		 * kTLS copies the plaintext into its own sk_msg pages and
+		 * hands TCP the records as spliced pages: not counted here.
+		 */
+		if (!ktls)
+			KUNIT_EXPECT_EQ(test, copied,
+					(unsigned long)ZC_REAL_BYTES);
 	}
-	kunit_info(test, "%d bytes: %ld in lent pages, %ld in bounced frags, %ld linear",
+	kunit_info(test, "%d bytes: %ld in lent pages, %ld in bounced frags, %ld linear; copied %lu into lent, %lu into ordinary pages",
 		   ZC_REAL_BYTES, w1.lent - w0.lent, w1.bounced - w0.bounced,
-		   w1.linear - w0.linear);
+		   w1.linear - w0.linear, copied_lent, copied);
 }
 
 /*
@@ -2458,6 +2481,7 @@ static void zc_udp6_route_test(struct kunit *test)
 {
 	const struct zc_udp6_case *uc = test->param_value;
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	unsigned long lent_len = 0, plain_len = 0;
 	struct swiotlb_zc_stats st0, st1;
 	unsigned int i, lent = 0, plain = 0;
 	struct net_device *ndev;
@@ -2501,15 +2525,24 @@ static void zc_udp6_route_test(struct kunit *test)
 	zc_stats(zc_default_mem, &st1);
 	skb_queue_walk(&sock->sk->sk_write_queue, skb) {
 		for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
-			if (zc_page_lent(skb_frag_page(&skb_shinfo(skb)->frags[i])))
+			skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+			if (zc_page_lent(skb_frag_page(frag))) {
 				lent++;
-			else
+				lent_len += skb_frag_size(frag);
+			} else {
 				plain++;
+				plain_len += skb_frag_size(frag);
+			}
 		}
 	}
 	kunit_release_action(test, zc_sock_release, sock);
 	put_page(page);
 	KUNIT_ASSERT_GT_MSG(test, lent + plain, 0, "no paged data queued");
+	/* __ip6_append_data() counted each copy into a page frag. */
+	KUNIT_EXPECT_EQ(test, st1.copied_lent_bytes - st0.copied_lent_bytes,
+			lent_len);
+	KUNIT_EXPECT_EQ(test, st1.copied_bytes - st0.copied_bytes, plain_len);
 	KUNIT_EXPECT_EQ(test, lent > 0, uc->lent);
 	KUNIT_EXPECT_EQ(test, st1.allocs > st0.allocs, uc->lent);
 }

@@ -114,6 +114,13 @@ def main():
                         for zc in ("off", "on") for q in ("1", "2", "4")]
                 fh.write(x + " " + " ".join(f(v) for v in vals) + "\n")
 
+    # The senders' copies as the kernel counted them (copied_lent_bytes +
+    # copied_bytes); results of older runs only have the senders' own count.
+    def sender_copies(r):
+        if r.get("copied_lent_bytes", "") != "" and r.get("copied_bytes", "") != "":
+            return num(r, "copied_lent_bytes") + num(r, "copied_bytes")
+        return num(r, "sender_copied_bytes")
+
     # Copies per payload byte, split by who copies: the sender, the bounce
     # outside softirq, the bounce in softirq. Prefer 1 queue / 2 senders.
     cats = []
@@ -133,7 +140,7 @@ def main():
             payload = sum(num(r, "payload_bytes") for r in pick)
             if not payload:
                 continue
-            sc = sum(num(r, "sender_copied_bytes") for r in pick) / payload
+            sc = sum(sender_copies(r) for r in pick) / payload
             b = sum(num(r, "bounced_bytes") for r in pick) / payload
             bs = sum(num(r, "bounced_softirq_bytes") for r in pick) / payload
             fh.write(f'"{label}" {f(sc)} {f(b - bs)} {f(bs)} {f(sc + b)}\n')

@@ -176,6 +176,12 @@ write_plans() {
 				echo "tcp label=smoke dev_model=$m queues=1 senders=1 msg_size=65536 seconds=$secs"
 			done
 		done
+		echo "# user-space send(): copies per byte from the kernel's counters"
+		echo "params dev_model=instant"
+		for p in 0 "$pct"; do
+			echo "percent $p"
+			echo "user 1 -l smoke -n 1 -s 65536 -t $secs"
+		done
 		echo "# bad writes: -EINVAL, one message, the old value kept"
 		for v in -1 91 abc "" 99999999999999999999 0x; do
 			echo "bad-write /sys/module/swiotlb/parameters/zerocopy_tx_percent $v"
@@ -219,6 +225,18 @@ write_plans() {
 		echo "tcp label=tiny queues=1 senders=2 msg_size=65536 seconds=$secs"
 		echo "unload"
 	} > "$dir/smoke-tiny"
+	{
+		echo "# bench-smoke, third boot: lending turned on only by the kernel"
+		echo "# command line (swiotlb.zerocopy_tx_percent=$pct"
+		echo "# sysctl.net.core.swiotlb_tx_lend=1); no runtime write of either"
+		echo "expect-value /sys/module/swiotlb/parameters/zerocopy_tx_percent $pct"
+		echo "expect-value /proc/sys/net/core/swiotlb_tx_lend 1"
+		echo "tcp-setup"
+		echo "tcp label=cmdline dev_model=instant queues=1 senders=1 msg_size=65536 seconds=$secs"
+		echo "params dev_model=instant"
+		echo "user 1 -l cmdline -n 1 -s 65536 -t $secs"
+		echo "unload"
+	} > "$dir/smoke-cmdline"
 }
 
 bench_build_initramfs() {

@@ -32,7 +32,7 @@ kunit() {	# name action arch kunitconfig [extra kunit.py args...]
 		"$@") >"$out.log" 2>&1 || rc=$?
 	if [ "$rc" = 0 ] && [ "$action" = run ]; then
 		python3 "$REPO/tools/zctx/kunit_check.py" --log "$out/test.log" \
-			--json "$out.json" --kunitconfig "$CONF/$kconf" --kunit-rc 0 \
+			--json "$out.json" --kunitconfig "$CONF/$kconf" --kunit-rc 0 --tree "$TREE" \
 			>>"$out.log" 2>&1 || rc=$?
 	fi
 	if [ "$rc" = 0 ]; then

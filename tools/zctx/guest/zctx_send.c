@@ -79,6 +79,8 @@ struct snap {
 	unsigned long long bounced, bounced_sirq, mapped, allocs, fb, fb_cap;
 	unsigned long long fb_short, zc_used, softirq_ticks, rx_bytes;
 	unsigned long long rx_csum, rx_zcopy_copied, pool_used;
+	/* What sending sockets copied into lent and ordinary page_frags. */
+	unsigned long long copied_lent, copied;
 	/* /proc/stat "cpu": user nice system idle iowait irq softirq */
 	unsigned long long cpu[7];
 };
@@ -114,6 +116,8 @@ static void snapshot(struct snap *s)
 		rd_ull(SWIOTLB "io_tlb_zc_fallback_pool");
 	s->zc_used = rd_ull(SWIOTLB "io_tlb_zc_used");
 	s->pool_used = rd_ull(SWIOTLB "io_tlb_used");
+	s->copied_lent = rd_ull(SWIOTLB "io_tlb_zc_copied_lent_bytes");
+	s->copied = rd_ull(SWIOTLB "io_tlb_copied_bytes");
 	cpu_ticks(s->cpu);
 	s->softirq_ticks = s->cpu[C_SOFTIRQ];
 	rd_str(BENCH "rx", buf, sizeof(buf));
@@ -394,8 +398,13 @@ int main(int argc, char **argv)
 
 	ratio(r[0], sizeof(r[0]), elapsed, 1, 3);
 	ratio(r[1], sizeof(r[1]), at_stop * 8.0 / 1e9, elapsed, 3);
-	/* MSG_ZEROCOPY pins user pages: the sender copies nothing. */
-	ratio(r[2], sizeof(r[2]), (zc ? 0 : (double)sent) + bounced, payload, 4);
+	/*
+	 * The senders' copies as the kernel counted them in
+	 * tcp_sendmsg_locked() (MSG_ZEROCOPY pins user pages: none, unless
+	 * the kernel fell back to copying), plus the bounce copies.
+	 */
+	ratio(r[2], sizeof(r[2]), (double)(b.copied_lent - a.copied_lent) +
+	      (b.copied - a.copied) + bounced, payload, 4);
 	ratio(r[3], sizeof(r[3]), sirq, payload, 4);
 	ratio(r[4], sizeof(r[4]), (b.softirq_ticks - a.softirq_ticks) * 1000.0 /
 	      sysconf(_SC_CLK_TCK) * 100, elapsed * 1000 * ncpu, 1);
@@ -424,6 +433,8 @@ int main(int argc, char **argv)
 	      at_stop, 4);
 	ratio(r[4], sizeof(r[4]), (st.cpu[C_IDLE] - a.cpu[C_IDLE] +
 	      st.cpu[C_IOWAIT] - a.cpu[C_IOWAIT]) * tick_ns, at_stop, 4);
+	printf(" copied_lent_bytes=%llu copied_bytes=%llu sender_copy_counted=kernel_tcp_sendmsg",
+	       b.copied_lent - a.copied_lent, b.copied - a.copied);
 	printf(" nic_offloads=%s", offl);
 	printf(" dev_model=%s complete_us=%u line_mbit=%u ring=%u queue_stops=- softirq_bounce_share=%s bounce_slots_delta=%lld cpu_process_ns_per_byte=%s cpu_softirq_ns_per_byte=%s cpu_irq_ns_per_byte=%s cpu_idle_ns_per_byte=%s\n",
 	       model, complete_us, line_mbit, ring, r[0],
