@@ -2640,6 +2640,179 @@ static void zc_test_map_owner(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
 }
 
+/*
+ * DMA_ATTR_NO_PRESERVE: a DMA_FROM_DEVICE bounce slot starts out as zeroes,
+ * not as a copy of the buffer, so no guest data reaches memory the device
+ * (in a confidential guest: the host) can read. Lending plays no part:
+ * ordinary kmalloc() buffers, mapped through the test device.
+ */
+#define ZC_RX_BUF	SZ_128K
+#define ZC_RX_POOL_FILL	0xa5	/* what the pool holds before each case */
+
+struct zc_rx_param {
+	const char *desc;
+	enum dma_data_direction dir;
+	unsigned long attrs;
+	size_t off;		/* of the mapping in the buffer */
+	size_t len;
+	bool align;		/* min_align_mask 4 KiB - 1, as NVMe's */
+	bool zeroed;		/* the slot starts out as zeroes */
+};
+
+static const struct zc_rx_param zc_rx_params[] = {
+	{ "from_device", DMA_FROM_DEVICE, 0, 0, 1536, false, false },
+	{ "from_device_no_preserve", DMA_FROM_DEVICE, DMA_ATTR_NO_PRESERVE,
+	  0, 1536, false, true },
+	{ "from_device_no_preserve_64k", DMA_FROM_DEVICE,
+	  DMA_ATTR_NO_PRESERVE, 64, SZ_64K, false, true },
+	{ "from_device_aligned", DMA_FROM_DEVICE, 0, 0x1234, 5000, true,
+	  false },
+	{ "from_device_no_preserve_aligned", DMA_FROM_DEVICE,
+	  DMA_ATTR_NO_PRESERVE, 0x1234, 5000, true, true },
+	{ "from_device_no_preserve_skip_sync", DMA_FROM_DEVICE,
+	  DMA_ATTR_NO_PRESERVE | DMA_ATTR_SKIP_CPU_SYNC, 0, 1536, false,
+	  true },
+	{ "bidirectional_no_preserve", DMA_BIDIRECTIONAL,
+	  DMA_ATTR_NO_PRESERVE, 0, 1536, false, false },
+	{ "to_device_no_preserve", DMA_TO_DEVICE, DMA_ATTR_NO_PRESERVE, 0,
+	  1536, false, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(zc_rx, zc_rx_params, desc);
+
+/* Bytes [@from, @to) of @p: zeroes if @seed < 0, else zc_fill(p, .., seed). */
+static void zc_rx_expect(struct kunit *test, const u8 *p, size_t from,
+			 size_t to, int seed, const char *what)
+{
+	const char *bad = NULL;
+
+	if (from >= to)
+		return;
+	if (seed < 0)
+		bad = memchr_inv(p + from, 0, to - from) ? "zeroes" : NULL;
+	else if (!zc_check(p + from, to - from, seed + from * 7))
+		bad = "the buffer's old contents";
+	KUNIT_EXPECT_NULL_MSG(test, bad, "%s [%zu, %zu) does not hold %s",
+			      what, from, to, bad);
+}
+
+/*
+ * Map a buffer holding a pattern, check what the slot starts out with,
+ * let the "device" write the first half, sync for the CPU, change the
+ * buffer and sync for the device (which must not copy the buffer into the
+ * slot for DMA_FROM_DEVICE), unmap, and check every byte of the buffer.
+ */
+static void zc_test_rx_slot_init(struct kunit *test)
+{
+	const struct zc_rx_param *p = test->param_value;
+	struct zc_ctx *ctx = test->priv;
+	struct device *dev = ctx->dev;
+	bool back = !(p->attrs & DMA_ATTR_SKIP_CPU_SYNC) &&
+		    p->dir != DMA_TO_DEVICE;
+	size_t half = p->len / 2, pad;
+	struct device_dma_parameters *parms;
+	u8 seed = get_random_u8(), *buf, *slot;
+	phys_addr_t phys;
+	dma_addr_t dma;
+
+	zc_require_direct(test, dev);
+	if (p->align) {
+		parms = kunit_kzalloc(test, sizeof(*parms), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, parms);
+		dev->dma_parms = parms;
+		dma_set_min_align_mask(dev, SZ_4K - 1);
+		KUNIT_ASSERT_EQ(test, dma_get_min_align_mask(dev), SZ_4K - 1);
+	}
+	buf = kunit_kmalloc(test, ZC_RX_BUF, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	zc_fill(buf, ZC_RX_BUF, seed);
+	memset(ctx->mem->defpool.vaddr, ZC_RX_POOL_FILL,
+	       ctx->mem->defpool.nslabs << IO_TLB_SHIFT);
+
+	dma = dma_map_single_attrs(dev, buf + p->off, p->len, p->dir, p->attrs);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	phys = dma_to_phys(dev, dma);
+	KUNIT_EXPECT_TRUE(test, zc_in_pool(ctx->mem, phys, p->len));
+	slot = phys_to_virt(phys);
+	zc_rx_expect(test, slot - p->off, p->off, p->off + p->len,
+		     p->zeroed ? -1 : seed, "new slot");
+	/* Alignment padding in front of the mapping: never written. */
+	pad = p->align ? (p->off & (IO_TLB_SIZE - 1)) : 0;
+	KUNIT_EXPECT_EQ(test, phys & (IO_TLB_SIZE - 1), pad);
+	KUNIT_EXPECT_NULL(test, memchr_inv(slot - pad, ZC_RX_POOL_FILL, pad));
+
+	zc_fill(slot, half, seed + 1);		/* what the device writes */
+	if (back && p->dir == DMA_FROM_DEVICE) {
+		dma_sync_single_for_cpu(dev, dma, p->len, p->dir);
+		KUNIT_EXPECT_TRUE(test, zc_check(buf + p->off, half, seed + 1));
+		zc_rx_expect(test, buf, p->off + half, p->off + p->len,
+			     p->zeroed ? -1 : seed, "synced buffer");
+		/* The CPU writes the rest: it stays out of the slot. */
+		zc_fill(buf + p->off + half, p->len - half, seed + 2);
+		dma_sync_single_for_device(dev, dma, p->len, p->dir);
+		zc_rx_expect(test, slot - p->off, p->off + half,
+			     p->off + p->len, p->zeroed ? -1 : seed,
+			     "slot after sync for device");
+	}
+	dma_unmap_single_attrs(dev, dma, p->len, p->dir, p->attrs);
+
+	zc_rx_expect(test, buf, 0, p->off, seed, "buffer before the mapping");
+	if (back)
+		KUNIT_EXPECT_TRUE(test, zc_check(buf + p->off, half, seed + 1));
+	else
+		zc_rx_expect(test, buf, p->off, p->off + half, seed,
+			     "buffer not copied back");
+	zc_rx_expect(test, buf, p->off + half, p->off + p->len,
+		     back && p->zeroed ? -1 : seed, "unwritten buffer");
+	zc_rx_expect(test, buf, p->off + p->len, ZC_RX_BUF, seed,
+		     "buffer after the mapping");
+	dev->dma_parms = NULL;
+}
+
+#define ZC_RX_ROUNDS	32
+
+static const size_t zc_rx_cost_sizes[] = { 1536, SZ_4K, SZ_64K };
+
+/*
+ * What initialising a DMA_FROM_DEVICE slot costs, copied and zeroed:
+ * printed, never checked. The fastest of ZC_RX_ROUNDS dma_map_single()
+ * calls of each kind, alternating, on a buffer the CPU just wrote.
+ */
+static void zc_test_rx_init_cost(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct device *dev = ctx->dev;
+	u64 t[2], t0, dt;
+	unsigned int i, j, np;
+	dma_addr_t dma;
+	u8 *buf;
+
+	zc_require_direct(test, dev);
+	buf = kunit_kmalloc(test, SZ_64K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < ARRAY_SIZE(zc_rx_cost_sizes); i++) {
+		t[0] = U64_MAX;
+		t[1] = U64_MAX;
+		for (j = 0; j < 2 * ZC_RX_ROUNDS; j++) {
+			np = j & 1;
+			memset(buf, j, zc_rx_cost_sizes[i]);
+			t0 = ktime_get_ns();
+			dma = dma_map_single_attrs(dev, buf,
+						   zc_rx_cost_sizes[i],
+						   DMA_FROM_DEVICE,
+						   np ? DMA_ATTR_NO_PRESERVE : 0);
+			dt = ktime_get_ns() - t0;
+			KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+			dma_unmap_single_attrs(dev, dma, zc_rx_cost_sizes[i],
+					       DMA_FROM_DEVICE,
+					       DMA_ATTR_SKIP_CPU_SYNC);
+			t[np] = min(t[np], dt);
+		}
+		kunit_info(test, "map DMA_FROM_DEVICE %zu bytes, fastest of %u: %llu ns copied, %llu ns zeroed (DMA_ATTR_NO_PRESERVE)\n",
+			   zc_rx_cost_sizes[i], ZC_RX_ROUNDS, t[0], t[1]);
+	}
+}
+
 static int zc_test_init(struct kunit *test)
 {
 	struct zc_ctx *ctx;
@@ -2751,6 +2924,8 @@ static struct kunit_case swiotlb_zc_test_cases[] = {
 	KUNIT_CASE(zc_test_free_wrong_order),
 	KUNIT_CASE(zc_test_free_twice),
 	KUNIT_CASE(zc_test_map_owner),
+	KUNIT_CASE_PARAM(zc_test_rx_slot_init, zc_rx_gen_params),
+	KUNIT_CASE(zc_test_rx_init_cost),
 	{}
 };
 

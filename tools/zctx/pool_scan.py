@@ -22,6 +22,9 @@ expectation and "scan: N passed, N failed"; exit status 1 on any failure.
   --lent TAG / --not-lent TAG          the guest's lending counters for
                                        TAG's stream (io_tlb_zc_allocs)
   --zero-counter NAME                  ZCTX_SCAN_COUNTERS NAME=0 (netstat)
+  --nic-bounces                        ZCTX_SCAN_NIC: the virtio-net NIC
+                                       negotiated ACCESS_PLATFORM and its
+                                       receive buffers took bounce slots
 """
 
 import argparse
@@ -112,6 +115,7 @@ def main():
     ap.add_argument("--lent", action="append", default=[])
     ap.add_argument("--not-lent", action="append", default=[])
     ap.add_argument("--zero-counter", action="append", default=[])
+    ap.add_argument("--nic-bounces", action="store_true")
     ap.add_argument("qemu", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     qemu = a.qemu[1:] if a.qemu[:1] == ["--"] else a.qemu
@@ -130,6 +134,7 @@ def main():
     found = {}		# (dump, tag) -> runs
     kmsgs = []
     counters = {}
+    nic = None
     done = False
 
     def check(ok, text):
@@ -173,6 +178,8 @@ def main():
                     kmsgs.append(rest)
                 elif kind == "COUNTERS":
                     counters.update(kv)
+                elif kind == "NIC":
+                    nic = kv
                 elif kind == "POOL":
                     try:
                         start = int(kv["start"], 16)
@@ -237,6 +244,18 @@ def main():
         v = counters.get(name, "none")
         check(v == "0", f"/proc/net/netstat {name} = {v} before the first "
               "dump (want 0: no lent packet was delivered inside the guest)")
+    if a.nic_bounces:
+        kv = nic or {}
+        try:
+            taken = int(kv["slots_used"]) - int(kv["slots_before"])
+        except (KeyError, ValueError):
+            taken = -1
+        check(kv.get("access_platform") == "1" and taken > 0,
+              f"virtio-net NIC {kv.get('nic', 'missing')} receive buffers "
+              f"bounce: VIRTIO_F_ACCESS_PLATFORM "
+              f"{kv.get('access_platform', '?')} (want 1), bounce slots "
+              f"taken by ifup {taken} (want > 0), "
+              f"{kv.get('rx_packets', '?')} packets received")
     base = pool[0] if pool else 0
     for e in a.expect:
         dump, tag, want, text = e.split(":", 3)
