@@ -214,6 +214,9 @@ def main():
                     proc.stdin.flush()
                 elif kind == "DONE":
                     done = True
+                    # Read the reboot's messages, but never wait out the
+                    # whole timeout for a guest that hangs on its way down.
+                    deadline = min(deadline, time.monotonic() + 30)
     except (RuntimeError, OSError, BrokenPipeError) as e:
         log(f"error: {e}")
     finally:
