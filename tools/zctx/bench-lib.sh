@@ -162,18 +162,19 @@ write_plans() {
 		echo "# device models. Ring: 8 descriptors and more in flight than"
 		echo "# they hold, so the queue stops, packets wait in the qdisc and"
 		echo "# net_tx_action() bounces some of them (zero-copy off) even on a"
-		echo "# kernel without high-resolution timers"
+		echo "# kernel without high-resolution timers. verify_stride=1: the"
+		echo "# device model checks every payload byte through its DMA address"
 		for m in "dev_model=instant" "dev_model=ring ring=8 inflight_kb=1024"; do
 			for p in 0 "$pct"; do
 				echo "percent $p"
-				echo "greedy label=smoke $m queues=1 senders=2 msg_size=65536 seconds=$secs"
+				echo "greedy label=smoke $m queues=1 senders=2 msg_size=65536 verify_stride=1 seconds=$secs"
 			done
 		done
 		echo "tcp-setup"
 		for m in instant ring; do
 			for p in 0 "$pct"; do
 				echo "percent $p"
-				echo "tcp label=smoke dev_model=$m queues=1 senders=1 msg_size=65536 seconds=$secs"
+				echo "tcp label=smoke dev_model=$m queues=1 senders=1 msg_size=65536 verify_stride=1 seconds=$secs"
 			done
 		done
 		echo "# user-space send(): copies per byte from the kernel's counters"
