@@ -231,15 +231,18 @@ def map_hold_table(out, rows):
         return
     out.append("")
     out.append("Second device under a held cap (plan map): dma_map_benchmark maps 256 KiB"
-               " (granule 64) in 1 s rounds while 8 greedy flows keep 9/8 of the cap in flight")
+               " (granule 64) in 1 s rounds while 8 greedy flows keep 9/8 of the cap in flight;")
+    out.append("held/cap = median over the runs of the fewest slots the flows held during the rounds"
+               " (lent slots; percent 0: bounce slots), used max = io_tlb_used peak, full = \"swiotlb buffer is full\"")
     out.append(f"{'percent':>7} {'n':>2} | {'rounds':>6} {'failed':>6} {'full dev':>8} {'full all':>8} |"
-               f" {'held min/cap':>12} {'zc hiwat':>8} {'cap':>6} | {'map us':>7} {'unmap us':>8} | {'flow map_err':>12}")
+               f" {'held/cap':>8} {'used max':>8} {'zc hiwat':>8} {'cap':>6} | {'map us':>7} {'unmap us':>8} | {'flow map_err':>12}")
     for pct in sorted({r.get("percent") for r in hold}, key=lambda x: int(x) if x.isdigit() else -1):
         g = [r for r in hold if r.get("percent") == pct]
         tot = lambda k: int(sum(num(r, k, 0) for r in g))
-        held = min(num(r, "held_min_slots", 0) / max(num(r, "cap_slots", 1), 1) for r in g)
+        held = statistics.median(num(r, "held_min_slots", 0) / max(num(r, "cap_slots", 1), 1) for r in g)
         out.append(f"{pct:>7} {len(g):>2} | {tot('rounds'):>6} {tot('failed_rounds'):>6}"
-                   f" {tot('swiotlb_full_dev'):>8} {tot('swiotlb_full'):>8} | {fmt(held, 3):>12}"
+                   f" {tot('swiotlb_full_dev'):>8} {tot('swiotlb_full'):>8} | {fmt(held, 3):>8}"
+                   f" {int(max(num(r, 'used_max_slots', 0) for r in g)):>8}"
                    f" {int(max(num(r, 'zc_hiwater', 0) for r in g)):>8} {g[0].get('cap_slots', ''):>6} |"
                    f" {fmt(median(g, 'map_us'), 1):>7} {fmt(median(g, 'unmap_us'), 1):>8} | {tot('flows_map_errors'):>12}")
 

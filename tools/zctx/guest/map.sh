@@ -171,6 +171,7 @@ map_hold() {
 	map_wait_hold $cap $pid
 	map_rounds
 	wait $pid || say "ERROR map-hold: zctx_bench $* failed"
+	flows=$(map_flows_keys)
 	rmmod zctx_bench
 	say "RESULT mode=dma_map label=$label $(map_state) threads=$m_threads" \
 		"granule=$m_granule dir=$m_dir seconds=$m_seconds flows=$m_flows" \
@@ -178,7 +179,7 @@ map_hold() {
 		"used_max_slots=$m_used_max zc_hiwater=$(cat "$S"/io_tlb_zc_used_hiwater)" \
 		"wait_s=$((m_wait_ds / 10)) rounds=$m_rounds failed_rounds=$m_failed" \
 		"swiotlb_full=$m_fulls swiotlb_full_dev=$m_fulls_dev map_failed=$m_fails" \
-		"$m_avg$(map_flows_keys)"
+		"$m_avg$flows"
 }
 
 map_cmd() {
