@@ -25,36 +25,42 @@ kmake() {
 	make -C "$TREE" O="$KOUT" ARCH=x86_64 CC="ccache gcc" "$@"
 }
 
-# allnoconfig + tools/zctx/bench-kernel.config, rebuilt when the fragment
-# changes; then bzImage and modules.
+# allnoconfig + tools/zctx/bench-kernel.config (+ BENCH_FRAG_EXTRA, a
+# fragment merged after it: bench-map.sh builds the feature compiled out
+# with it), rebuilt when the fragments change; then bzImage and modules.
+# BENCH_NO_ZCTX=1: a kernel without the feature and zctx_bench.
 bench_build_kernel() {
+	local frags=("$FRAG" ${BENCH_FRAG_EXTRA:+"$BENCH_FRAG_EXTRA"})
+	local ko=lib/zctx_bench.ko need="CONFIG_SWIOTLB_ZEROCOPY_TX=y CONFIG_ZCTX_BENCH=m"
+	[ "${BENCH_NO_ZCTX:-0}" = 1 ] && ko=vmlinux need=
 	if [ "${ZCTX_BENCH_REBUILD:-1}" = 0 ]; then
-		[ -f "$KOUT/arch/x86/boot/bzImage" ] && [ -f "$KOUT/lib/zctx_bench.ko" ] ||
-			die "ZCTX_BENCH_REBUILD=0 but $KOUT has no bzImage or lib/zctx_bench.ko"
+		if [ ! -f "$KOUT/arch/x86/boot/bzImage" ] || [ ! -f "$KOUT/$ko" ]; then
+			die "ZCTX_BENCH_REBUILD=0 but $KOUT has no bzImage or $ko"
+		fi
 		log "bench: ZCTX_BENCH_REBUILD=0: using the kernel and module already in $KOUT"
 		return 0
 	fi
 	mkdir -p "$KOUT" "$CCACHE_DIR"
 	export CCACHE_BASEDIR=$ZCTX_BUILD CCACHE_NOHASHDIR=true
 	local want have
-	want=$(sha256sum < "$FRAG" | cut -c1-64)
+	want=$(cat "${frags[@]}" | sha256sum | cut -c1-64)
 	have=$(cat "$KOUT/.zctx-fragment" 2>/dev/null || true)
 	if [ ! -f "$KOUT/.config" ] || [ "$want" != "$have" ]; then
-		log "bench: configuring $KOUT (allnoconfig + $(basename "$FRAG"))"
+		log "bench: configuring $KOUT (allnoconfig + ${frags[*]##*/})"
 		kmake -s allnoconfig >/dev/null
 		(cd "$TREE" && ./scripts/kconfig/merge_config.sh -m -O "$KOUT" \
-			"$KOUT/.config" "$FRAG" >/dev/null)
+			"$KOUT/.config" "${frags[@]}" >/dev/null)
 		kmake -s olddefconfig
 		echo "$want" > "$KOUT/.zctx-fragment"
 	else
 		kmake -s olddefconfig
 	fi
 	local c
-	for c in CONFIG_SWIOTLB_ZEROCOPY_TX=y CONFIG_ZCTX_BENCH=m CONFIG_DEBUG_FS=y; do
+	for c in $need CONFIG_DEBUG_FS=y; do
 		grep -qx "$c" "$KOUT/.config" ||
 			warn "$c is not in $KOUT/.config (the tree may lack the feature)"
 	done
-	grep -qx CONFIG_ZCTX_BENCH=m "$KOUT/.config" ||
+	[ -z "$need" ] || grep -qx CONFIG_ZCTX_BENCH=m "$KOUT/.config" ||
 		die "CONFIG_ZCTX_BENCH=m is not possible in $TREE"
 	log "bench: building bzImage + modules in $KOUT (ccache; first build takes 5-10 min)"
 	kmake -j"$(nproc)" bzImage modules > "$KOUT/build.log" 2>&1 ||
@@ -134,6 +140,7 @@ write_plans() {
 	local dir=$1 secs=$2 pct=$3 p v s r
 	mkdir -p "$dir"
 	write_main_plan "$secs" "$pct" > "$dir/main"
+	map_write_plans "$dir" "$secs" "$pct"
 	{
 		echo "# zerocopy_tx_percent sweep on a small pool (swiotlb=8192,force:"
 		echo "# 16 MiB); 4 senders with up to 4 MiB in flight each, like 4 TCP flows"
@@ -251,6 +258,8 @@ bench_build_initramfs() {
 	install -m 0755 "$GUEST/init" "$st/init"
 	gcc -static -O2 -Wall -o "$st/bin/zctx_send" "$GUEST/zctx_send.c" ||
 		die "cannot build the user-space sender (gcc -static)"
+	install -m 0644 "$GUEST/map.sh" "$st/lib/zctx-map.sh"
+	map_build_tool "$st/bin/dma_map_benchmark"
 	kmake -s modules_install INSTALL_MOD_PATH="$st" INSTALL_MOD_STRIP=1 >/dev/null
 	write_plans "$st/plans" "$secs" "$pct"
 	(cd "$st" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$INITRD"
@@ -261,12 +270,13 @@ bench_build_initramfs() {
 bench_boot() {
 	local plan=$1 pool=$2 logf=$3 npts tmo rc=0
 	npts=$(grep -cEv '^[[:space:]]*(#|$)' "$KOUT/initramfs/plans/$plan")
-	tmo=$(( npts * (${ZCTX_BENCH_SECONDS:-2} + 20) + 180 ))
+	tmo=$(( npts * (${ZCTX_BENCH_SECONDS:-2} + 20) + 180 + ${BENCH_BOOT_EXTRA_S:-0} ))
 	log "bench: boot '$plan' ($npts steps, $pool, accel=$ACCEL, -cpu $QEMU_CPU, -smp $VCPUS, timeout ${tmo}s)"
-	# shellcheck disable=SC2086 # BENCH_QEMU_NET: several words
+	# shellcheck disable=SC2086 # BENCH_QEMU_NET, BENCH_QEMU_DEV: several words
 	${BENCH_NETNS:+ip netns exec "$BENCH_NETNS"} \
 	timeout -k 10 "$tmo" qemu-system-x86_64 -accel "$ACCEL" -cpu "$QEMU_CPU" \
 		-smp "$VCPUS" -m 2048 -nographic -no-reboot ${BENCH_QEMU_NET:--nic none} \
+		${BENCH_QEMU_DEV:-} \
 		-kernel "$KOUT/arch/x86/boot/bzImage" -initrd "$INITRD" \
 		-append "console=ttyS0 $pool quiet panic=-1 no_timer_check zctx.plan=$plan ${ZCTX_BENCH_KARGS:-}" \
 		< /dev/null 2>&1 | sed -u 's/\r$//' | tee "$logf" |
@@ -348,3 +358,7 @@ for r in rows:
 '
 	} > "$out"
 }
+
+# The "map" plan: dma_map_benchmark next to lending (issue 13).
+# shellcheck source=bench-map.sh
+. "$REPO/tools/zctx/bench-map.sh"

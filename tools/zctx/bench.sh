@@ -20,9 +20,11 @@
 #                       (e.g. inflight_kb=4096)
 #   ZCTX_BENCH_RING_GREEDY_ARGS  parameters of the greedy runs in the ring
 #                       model (default "ring=8 inflight_kb=1024", see bench-lib.sh)
-#   ZCTX_BENCH_PLANS    boots to run: "main small nic" (default; quick:
-#                       "main nic"); nic: the real-NIC mode (virtio-net behind
-#                       a tap in a network namespace made for the run; root)
+#   ZCTX_BENCH_PLANS    boots to run: "main small nic map" (default; quick:
+#                       "main nic map"); nic: the real-NIC mode (virtio-net behind
+#                       a tap in a network namespace made for the run; root);
+#                       map: dma_map_benchmark next to lending and on a kernel
+#                       without the feature (bench-map.sh, its ZCTX_BENCH_MAP_*)
 #   ZCTX_VCPUS          guest vCPUs (default 2)
 #   ZCTX_ACCEL          tcg (default) or kvm
 #   ZCTX_QEMU_CPU       QEMU -cpu model (default max,-erms for tcg: see
@@ -36,9 +38,9 @@
 SECS=${ZCTX_BENCH_SECONDS:-2}
 PCT=${ZCTX_BENCH_PERCENT:-50}
 if [ "${ZCTX_BENCH_QUICK:-0}" = 1 ]; then
-	PLANS=${ZCTX_BENCH_PLANS:-main nic}
+	PLANS=${ZCTX_BENCH_PLANS:-main nic map}
 else
-	PLANS=${ZCTX_BENCH_PLANS:-main small nic}
+	PLANS=${ZCTX_BENCH_PLANS:-main small nic map}
 fi
 STAMP_UTC=$(date -u +%Y%m%dT%H%M%SZ)
 OUTDIR=${ZCTX_RESULTS:-$REPO/results/$STAMP_UTC}
@@ -59,6 +61,7 @@ fi
 T0=$(now)
 bench_build_kernel
 bench_build_initramfs "$SECS" "$PCT"
+case " $PLANS " in *" map "*) map_build_off_kernel "$SECS" "$PCT" ;; esac
 T_BUILD=$(elapsed "$T0")
 
 # 3. Boot once per plan.
@@ -69,6 +72,10 @@ for plan in $PLANS; do
 	small) pool="swiotlb=8192,force" ;;
 	*) pool="swiotlb=force" ;;
 	esac
+	if [ "$plan" = map ]; then
+		map_boots "$OUTDIR" || warn "the map boots did not finish cleanly; see $OUTDIR/serial-map*.log"
+		continue
+	fi
 	if [ "$plan" = nic ]; then
 		bench_nic_boot "$OUTDIR/serial-nic.log" ||
 			warn "boot 'nic' did not finish cleanly; see $OUTDIR/serial-nic.log"
