@@ -381,6 +381,17 @@ def smoke_common(check, r, tag):
           f" bounce_slots_delta {r.get('bounce_slots_delta')} == 0")
 
 
+def smoke_off_on(check, r, tag, zc):
+    """The copy checks of an off or on run: counted copies, then lending
+    (on) or every byte bounced (off)."""
+    smoke_copies(check, r, tag, zc)
+    if zc == "on":
+        smoke_lending(check, r, tag)
+    else:
+        cpb = num(r, "copies_per_byte")
+        check(cpb > 1.9, f"{tag}: copies_per_byte {cpb} > 1.9")
+
+
 def smoke_main(check, rows):
     for mode in ("greedy", "tcp"):
         for dm in ("instant", "ring"):
@@ -390,12 +401,7 @@ def smoke_main(check, rows):
                 check(bool(rs), f"{mode} {dm} zerocopy={zc}: a result line")
                 for r in rs:
                     tag = f"{mode} {dm} zerocopy={zc} run {r.get('run')}"
-                    smoke_copies(check, r, tag, zc)
-                    if zc == "on":
-                        smoke_lending(check, r, tag)
-                    else:
-                        cpb = num(r, "copies_per_byte")
-                        check(cpb > 1.9, f"{tag}: copies_per_byte {cpb} > 1.9")
+                    smoke_off_on(check, r, tag, zc)
                     if zc == "off" and dm == "ring":
                         check(num(r, "softirq_bounce_share", 0) > 0,
                               f"{tag}: softirq_bounce_share {r.get('softirq_bounce_share')} > 0"
@@ -415,12 +421,7 @@ def smoke_user(check, rows):
         check(bool(rs), f"user_send instant zerocopy={zc}: a result line")
         for r in rs:
             tag = f"user_send instant zerocopy={zc}"
-            smoke_copies(check, r, tag, zc)
-            if zc == "on":
-                smoke_lending(check, r, tag)
-            else:
-                cpb = num(r, "copies_per_byte")
-                check(cpb > 1.9, f"{tag}: copies_per_byte {cpb} > 1.9")
+            smoke_off_on(check, r, tag, zc)
             smoke_common(check, r, tag)
 
 
