@@ -38,6 +38,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/netdevice.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <net/page_pool/helpers.h>
@@ -365,6 +366,12 @@ void zctx_pool_finish(struct zctx_run *run, bool idle)
 
 	if (!pools)
 		return;
+	/*
+	 * A greedy skb's destructor runs before the completion frees its
+	 * frags, in the same NAPI poll: let every poll in progress end.
+	 */
+	if (idle)
+		synchronize_net();
 	st->balanced = idle;
 	st->destroyed = idle;
 	for (i = 0; i < pools->nr; i++) {

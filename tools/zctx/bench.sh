@@ -20,6 +20,10 @@
 #                       (e.g. inflight_kb=4096)
 #   ZCTX_BENCH_RING_GREEDY_ARGS  parameters of the greedy runs in the ring
 #                       model (default "ring=8 inflight_kb=1024", see bench-lib.sh)
+#   ZCTX_BENCH_POOL_ALLOC  page_pool source runs (label=pool) at each greedy
+#                       point, one per variant (default "percpu lock"; ""
+#                       for none); ZCTX_BENCH_POOL_SENDERS: at these sender
+#                       counts only (default 2)
 #   ZCTX_BENCH_PLANS    boots to run: "main small nic" (default; quick:
 #                       "main nic"); nic: the real-NIC mode (virtio-net behind
 #                       a tap in a network namespace made for the run; root)
