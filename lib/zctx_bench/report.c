@@ -161,8 +161,10 @@ static unsigned long zctx_fallbacks(const struct swiotlb_zc_stats *st)
  * pool (page_pool, pool.c; pool_alloc percpu or lock); pp_model says what
  * the pool mode simulates. src_alloc_ns_per_page: time in the page source
  * (page_frag refills, or taking a page from a page_pool) per page it
- * handed out; free_ns_per_frag: time the device spent freeing a
- * transmitted skb (releasing or recycling its pages) per frag.
+ * handed out (page_frag pages are 32 KiB, page_pool pages 4 KiB), and per
+ * KiB the sender copied (src_alloc_ns_per_kib); free_ns_per_frag: time
+ * the device spent freeing a transmitted skb (releasing or recycling its
+ * pages) per frag.
  * pp_pages: pages the pools were filled with (and decrypted) before the
  * run, pp_slow_pages: pages they made during it (never decrypted),
  * pp_released: pages they gave to the page allocator (must be 0),
@@ -184,7 +186,7 @@ enum {
 	F_BOUNCE_DELTA, F_CPU_PROC, F_CPU_SIRQ, F_CPU_IRQ, F_CPU_IDLE,
 	F_SOURCE, F_POOL_ALLOC, F_SRC_NS, F_SRC_PAGES, F_FREE_NS, F_PP_PAGES,
 	F_PP_PREFILL_NS, F_PP_SLOW, F_PP_RELEASED, F_PP_BALANCED, F_PP_IN_PLACE,
-	F_SHARED_KIB, F_PP_MODEL, F_NR
+	F_SHARED_KIB, F_PP_MODEL, F_SRC_NS_KIB, F_NR
 };
 
 static const char * const zctx_fields[F_NR] = {
@@ -228,6 +230,7 @@ static const char * const zctx_fields[F_NR] = {
 	[F_PP_BALANCED] = "pp_balanced",
 	[F_PP_IN_PLACE] = "pp_in_place_bytes",
 	[F_SHARED_KIB] = "shared_kib_peak", [F_PP_MODEL] = "pp_model",
+	[F_SRC_NS_KIB] = "src_alloc_ns_per_kib",
 };
 
 static __printf(3, 4) void zctx_set(char v[][ZCTX_VLEN], int f, const char *fmt, ...)
@@ -358,6 +361,7 @@ static void zctx_report_source(char v[][ZCTX_VLEN], const struct zctx_run *run)
 		 pool ? zctx_pool_alloc_names[p->pool_alloc] : "-");
 	zctx_ratio(v[F_SRC_NS], ZCTX_VLEN, m->src_ns, m->src_pages, 1);
 	zctx_set(v, F_SRC_PAGES, "%llu", m->src_pages);
+	zctx_ratio(v[F_SRC_NS_KIB], ZCTX_VLEN, m->src_ns * 1024, m->copied, 2);
 	zctx_ratio(v[F_FREE_NS], ZCTX_VLEN, m->end.free_ns - m->a.free_ns,
 		   m->end.free_frags - m->a.free_frags, 1);
 	zctx_set(v, F_PP_PAGES, "%llu", pp->prefilled);

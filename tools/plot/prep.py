@@ -63,15 +63,16 @@ def sources(rows, out):
     """sources_<msg>_<model>.dat (issue 16): greedy senders at the points
     that have page_pool rows, per queue count: for bounce, lend, pool
     percpu and pool lock, Gbit/s, guest busy ns per payload byte and ns in
-    the page source per page."""
-    pool = [r for r in rows if r.get("mode") == "greedy" and r.get("label") == "pool"]
+    the page source per KiB copied."""
+    pool = [r for r in rows if r.get("mode") == "greedy" and r.get("label") == "pool"
+            and num(r, "src_alloc_ns_per_kib") == num(r, "src_alloc_ns_per_kib")]
     for dm in sorted({r["dev_model"] for r in pool}):
         for msg in sorted({r["msg_size"] for r in pool if r["dev_model"] == dm}, key=int):
             pts = [r for r in rows if r.get("mode") == "greedy" and r["dev_model"] == dm
                    and r.get("msg_size") == msg and r.get("senders") == "2"]
             qs = sorted({r["queues"] for r in pts if r.get("label") == "pool"}, key=int)
             with open(os.path.join(out, f"sources_{msg}_{dm}.dat"), "w") as fh:
-                fh.write("# queues, then per source (bounce lend pool_percpu pool_lock): gbit_s busy_ns_per_byte alloc_ns_per_page\n")
+                fh.write("# queues, then per source (bounce lend pool_percpu pool_lock): gbit_s busy_ns_per_byte alloc_ns_per_kib\n")
                 for q in qs:
                     vals = []
                     for _, label, zc, alloc in SOURCES:
@@ -81,7 +82,7 @@ def sources(rows, out):
                         b = [busy(r) for r in g]
                         b = [x for x in b if x == x]
                         vals += [mean(g, "gbit_s"), statistics.median(b) if b else float("nan"),
-                                 mean(g, "src_alloc_ns_per_page")]
+                                 mean(g, "src_alloc_ns_per_kib")]
                     fh.write(q + " " + " ".join(f(v) for v in vals) + "\n")
 
 

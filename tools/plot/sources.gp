@@ -3,8 +3,8 @@
 # swiotlb), and the page_pool source with one pool per CPU or one pool
 # under a lock, per TX queue count, for each device model with rows:
 # payload Gbit/s, guest busy ns per payload byte, ns in the page source
-# per page. sources_<msg>_<model>.dat columns: queues, then per source
-# gbit_s busy_ns_per_byte alloc_ns_per_page.
+# per KiB copied. sources_<msg>_<model>.dat columns: queues, then per source
+# gbit_s busy_ns_per_byte alloc_ns_per_kib.
 W = 1500; H = 900
 load 'common.gp'
 set multiplot layout 2, 3 title "Transmit page sources: page\\_frag bounced, lent by swiotlb, or from a page\\_pool (2 senders, ".msg." B)\n{/*0.8 ".subtitle."}"
@@ -31,7 +31,7 @@ do for [dm in "instant ring"] {
              f u 1:9 w lp lw 2 pt 5 lc rgb c3 t 'pool, per CPU', \
              f u 1:12 w lp lw 2 pt 9 lc rgb c4 t 'pool, locked'
         set title dm.' model: page source cost'
-        set ylabel 'ns per page handed out'
+        set ylabel 'ns in the page source per KiB copied'
         plot f u 1:4 w lp lw 2 pt 6 lc rgb c1 t 'bounce', \
              f u 1:7 w lp lw 2 pt 7 lc rgb c2 t 'lend', \
              f u 1:10 w lp lw 2 pt 5 lc rgb c3 t 'pool, per CPU', \
