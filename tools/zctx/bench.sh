@@ -112,6 +112,10 @@ python3 "$REPO/tools/zctx/bench_summary.py" "$OUTDIR/results.csv" |
 		"ring (TX ring of 64"
 	echo "descriptors per queue, BQL, completions ${ZCTX_BENCH_COMPLETE_US:-50} us" \
 		"after the packet left, paced by an hrtimer and a NAPI poll)."
+	echo "Pool rows: greedy senders with source=pool (page_pools of the device," \
+		"read in place, no PP_FLAG_DMA_MAP;"
+	echo "decryption is a no-op outside a CoCo guest), pool_alloc=${ZCTX_BENCH_POOL_ALLOC-percpu lock}," \
+		"lending off, at ${ZCTX_BENCH_POOL_SENDERS:-2} senders."
 	echo
 	cat "$OUTDIR/summary.txt"
 } > "$OUTDIR/table.txt"
