@@ -24,6 +24,8 @@
 #                       point, one per variant (default "percpu lock"; ""
 #                       for none); ZCTX_BENCH_POOL_SENDERS: at these sender
 #                       counts only (default 2)
+#   ZCTX_BENCH_SOCKETS  0: the main boot runs greedy senders only (no
+#                       kernel TCP, user send() or MSG_ZEROCOPY rows)
 #   ZCTX_BENCH_PLANS    boots to run: "main small nic" (default; quick:
 #                       "main nic"); nic: the real-NIC mode (virtio-net behind
 #                       a tap in a network namespace made for the run; root)
