@@ -130,10 +130,7 @@ write_main_plan() {
 		done; done; done
 	done
 	# ZCTX_BENCH_SOCKETS=0: greedy senders only (e.g. for the page_pool rows).
-	if [ "${ZCTX_BENCH_SOCKETS:-1}" = 0 ]; then
-		echo "unload"
-		return 0
-	fi
+	[ "${ZCTX_BENCH_SOCKETS:-1}" = 0 ] && return 0
 	echo "# real sockets, same boot: kernel TCP, user send(), MSG_ZEROCOPY"
 	echo "tcp-setup"
 	for m in $B_MODELS; do
