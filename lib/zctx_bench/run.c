@@ -264,10 +264,11 @@ static int zctx_run_senders(struct zctx_run *run)
 	m->mbs = zctx_memcpy_mbs(run->p.memcpy_ms);
 	/* Earlier runs' deferred skbs must not come back during this one. */
 	zctx_flush_deferred();
+	/* The pools are filled before the run, outside what it measures. */
+	ret = run->p.source == ZCTX_SRC_POOL ? zctx_pool_create(run) : 0;
 	msleep(20);
 	zctx_snapshot(&m->a);
 	m->rx_drained = true;
-	ret = run->p.source == ZCTX_SRC_POOL ? zctx_pool_create(run) : 0;
 	if (!ret)
 		ret = zctx_start_senders(run);
 	if (!ret)
