@@ -219,11 +219,15 @@ static struct page *zctx_pool_get(struct zctx_pools *pools)
 	struct zctx_pool *zpl;
 	struct page *page = NULL;
 
+	/*
+	 * Bottom halves off under the lock too: a completion poll run on
+	 * interrupt exit inside the section would make the others spin.
+	 */
 	if (pools->alloc == ZCTX_PA_LOCK) {
 		zpl = &pools->pool[0];
-		spin_lock(&zpl->lock);
+		spin_lock_bh(&zpl->lock);
 		page = page_pool_alloc_pages(zpl->pp, GFP_ATOMIC | __GFP_NOWARN);
-		spin_unlock(&zpl->lock);
+		spin_unlock_bh(&zpl->lock);
 		return page;
 	}
 	/* The pool's CPU recycles into its lockless cache in softirq. */
