@@ -213,28 +213,32 @@ int zctx_pool_create(struct zctx_run *run)
 	return ret;
 }
 
-/* A whole page from the pool of this CPU or of the device. */
-static struct page *zctx_pool_get(struct zctx_pools *pools)
+/*
+ * A whole page from the pool of this CPU or of the device; @ns: time
+ * spent, including waiting for the lock. Bottom halves are off in both
+ * variants: the pool's CPU recycles into its lockless cache in softirq
+ * (percpu), and a completion poll run on interrupt exit inside the locked
+ * section would make the other senders spin (lock). Softirqs that run
+ * when bottom halves come back on are not counted.
+ */
+static struct page *zctx_pool_get(struct zctx_pools *pools, u64 *ns)
 {
-	struct zctx_pool *zpl;
+	struct zctx_pool *zpl = &pools->pool[0];
 	struct page *page = NULL;
+	u64 t0 = ktime_get_ns();
 
-	/*
-	 * Bottom halves off under the lock too: a completion poll run on
-	 * interrupt exit inside the section would make the others spin.
-	 */
 	if (pools->alloc == ZCTX_PA_LOCK) {
-		zpl = &pools->pool[0];
 		spin_lock_bh(&zpl->lock);
 		page = page_pool_alloc_pages(zpl->pp, GFP_ATOMIC | __GFP_NOWARN);
+		*ns += ktime_get_ns() - t0;
 		spin_unlock_bh(&zpl->lock);
 		return page;
 	}
-	/* The pool's CPU recycles into its lockless cache in softirq. */
 	local_bh_disable();
 	zpl = &pools->pool[smp_processor_id()];
 	if (zpl->pp)
 		page = page_pool_alloc_pages(zpl->pp, GFP_ATOMIC | __GFP_NOWARN);
+	*ns += ktime_get_ns() - t0;
 	local_bh_enable();
 	return page;
 }
@@ -254,13 +258,9 @@ static struct page *zctx_pool_get(struct zctx_pools *pools)
 struct page *zctx_pool_frag(struct zctx_sender *s, unsigned int *off,
 			    unsigned int *size)
 {
-	u64 t0;
-
 	if (!s->pp_page || s->pp_off >= PAGE_SIZE) {
 		zctx_pool_frag_drop(s);
-		t0 = ktime_get_ns();
-		s->pp_page = zctx_pool_get(s->run->pools);
-		s->src_ns += ktime_get_ns() - t0;
+		s->pp_page = zctx_pool_get(s->run->pools, &s->src_ns);
 		if (!s->pp_page)
 			return NULL;
 		s->src_pages++;

@@ -164,7 +164,7 @@ static unsigned long zctx_fallbacks(const struct swiotlb_zc_stats *st)
  * handed out (page_frag pages are 32 KiB, page_pool pages 4 KiB), and per
  * KiB the sender copied (src_alloc_ns_per_kib); free_ns_per_frag: time
  * the device spent freeing a transmitted skb (releasing or recycling its
- * pages) per frag.
+ * pages) per frag, and per KiB of payload (free_ns_per_kib).
  * pp_pages: pages the pools were filled with (and decrypted) before the
  * run, pp_slow_pages: pages they made during it (never decrypted),
  * pp_released: pages they gave to the page allocator (must be 0),
@@ -186,7 +186,7 @@ enum {
 	F_BOUNCE_DELTA, F_CPU_PROC, F_CPU_SIRQ, F_CPU_IRQ, F_CPU_IDLE,
 	F_SOURCE, F_POOL_ALLOC, F_SRC_NS, F_SRC_PAGES, F_FREE_NS, F_PP_PAGES,
 	F_PP_PREFILL_NS, F_PP_SLOW, F_PP_RELEASED, F_PP_BALANCED, F_PP_IN_PLACE,
-	F_SHARED_KIB, F_PP_MODEL, F_SRC_NS_KIB, F_NR
+	F_SHARED_KIB, F_PP_MODEL, F_SRC_NS_KIB, F_FREE_NS_KIB, F_NR
 };
 
 static const char * const zctx_fields[F_NR] = {
@@ -231,6 +231,7 @@ static const char * const zctx_fields[F_NR] = {
 	[F_PP_IN_PLACE] = "pp_in_place_bytes",
 	[F_SHARED_KIB] = "shared_kib_peak", [F_PP_MODEL] = "pp_model",
 	[F_SRC_NS_KIB] = "src_alloc_ns_per_kib",
+	[F_FREE_NS_KIB] = "free_ns_per_kib",
 };
 
 static __printf(3, 4) void zctx_set(char v[][ZCTX_VLEN], int f, const char *fmt, ...)
@@ -364,6 +365,9 @@ static void zctx_report_source(char v[][ZCTX_VLEN], const struct zctx_run *run)
 	zctx_ratio(v[F_SRC_NS_KIB], ZCTX_VLEN, m->src_ns * 1024, m->copied, 2);
 	zctx_ratio(v[F_FREE_NS], ZCTX_VLEN, m->end.free_ns - m->a.free_ns,
 		   m->end.free_frags - m->a.free_frags, 1);
+	zctx_ratio(v[F_FREE_NS_KIB], ZCTX_VLEN,
+		   (m->end.free_ns - m->a.free_ns) * 1024,
+		   m->end.tx_payload - m->a.tx_payload, 2);
 	zctx_set(v, F_PP_PAGES, "%llu", pp->prefilled);
 	zctx_ratio(v[F_PP_PREFILL_NS], ZCTX_VLEN, pp->prefill_ns,
 		   pp->prefilled, 1);

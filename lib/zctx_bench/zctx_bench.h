@@ -64,8 +64,8 @@ enum zctx_source { ZCTX_SRC_FRAG, ZCTX_SRC_POOL, ZCTX_SRC_NR };
  *          a page freed in softirq on its pool's CPU goes straight back
  *          to the lockless cache, elsewhere to the pool's ptr_ring.
  *  lock    one pool for zctx0, its allocation side under a spinlock
- *          (bottom halves off);
- *          every page comes back through the ptr_ring.
+ *          (bottom halves off); every page comes back through the
+ *          ptr_ring.
  */
 enum zctx_pool_alloc { ZCTX_PA_PERCPU, ZCTX_PA_LOCK, ZCTX_PA_NR };
 

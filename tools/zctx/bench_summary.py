@@ -249,10 +249,10 @@ def sources_table(out, rows):
                " lend = page_frag lent by swiotlb; pool = page_pool of the device, read in place"
                f" ({pool[0].get('pp_model', '-')}), one pool per CPU or one under a lock.")
     out.append("  sirq = bytes copied in softirq per payload byte; cpu = guest busy ns per payload byte;"
-               " alloc = ns in the page source per page (page_frag: 32 KiB, pool: 4 KiB) and per KiB copied; free = ns to free a sent skb per frag;"
+               " alloc = ns in the page source per page (page_frag: 32 KiB, pool: 4 KiB) and per KiB copied; free = ns to free a sent skb (release or recycle its pages) per frag and per KiB;"
                " shared = KiB of shared memory at the peak (swiotlb slots + pool pages)")
     out.append(f"{'model':>7} {'msg':>6} {'q':>2} {'s':>2} {'source':>11} | {'Gb/s':>7} {'x bnc':>5} | {'cpb':>6} {'sirq':>6} {'cpu':>7} |"
-               f" {'alloc':>7} {'al/KiB':>6} {'free':>6} | {'shared':>7} {'n':>2}")
+               f" {'alloc':>7} {'al/KiB':>6} {'free':>6} {'fr/KiB':>6} | {'shared':>7} {'n':>2}")
     for dm in ("instant", "ring"):
         pts = sorted({(r.get("msg_size"), r.get("queues"), r.get("senders")) for r in pool if model(r) == dm},
                      key=lambda k: tuple(int(x) for x in k))
@@ -266,7 +266,7 @@ def sources_table(out, rows):
                 out.append(f"{dm:>7} {msg:>6} {q:>2} {s:>2} {src[0]:>11} | {fmt(gb):>7} {fmt(gb / base if base else float('nan'), 2):>5} |"
                            f" {fmt(median(g, 'copies_per_byte'), 4):>6} {fmt(median(g, 'softirq_copy_per_byte'), 3):>6}"
                            f" {fmt(mbusy(g), 3):>7} | {fmt(median(g, 'src_alloc_ns_per_page'), 0):>7}"
-                           f" {fmt(median(g, 'src_alloc_ns_per_kib'), 1):>6} {fmt(median(g, 'free_ns_per_frag'), 0):>6} | {fmt(median(g, 'shared_kib_peak'), 0):>7} {len(g):>2}")
+                           f" {fmt(median(g, 'src_alloc_ns_per_kib'), 1):>6} {fmt(median(g, 'free_ns_per_frag'), 0):>6} {fmt(median(g, 'free_ns_per_kib'), 1):>6} | {fmt(median(g, 'shared_kib_peak'), 0):>7} {len(g):>2}")
     bad = [r for r in pool if r.get("pp_balanced") != "1" or r.get("pp_released") != "0"
            or r.get("pp_slow_pages") != "0"]
     out.append(f"  page_pool runs: {len(pool)}; unbalanced, with pages released to the page allocator"
