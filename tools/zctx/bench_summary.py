@@ -120,11 +120,13 @@ def noisy_points(rows):
     out, reps = [], defaultdict(list)
     for r in rows:
         reps[(r.get("label"), r.get("mode"), model(r), r.get("zerocopy"), r.get("percent"),
-              r.get("queues"), r.get("senders"), r.get("msg_size"))].append(num(r, "gbit_s"))
+              r.get("queues"), r.get("senders"), r.get("msg_size"),
+              r.get("pool_alloc", "-"))].append(num(r, "gbit_s"))
     for k, v in reps.items():
         v = [x for x in v if x == x]
         if len(v) > 1 and max(v) > 0 and (min(v) <= 0 or max(v) / min(v) > 1.5):
-            out.append(f"{k[0]} {k[1]} {k[2]} {k[3]} q={k[5]} s={k[6]} msg={k[7]}: "
+            out.append(f"{k[0]} {k[1]} {k[2]} {k[3]} q={k[5]} s={k[6]} msg={k[7]}"
+                       + (f" pool_alloc={k[8]}" if k[8] not in ("-", "", None) else "") + ": "
                        + " ".join(fmt(x) for x in v))
     return sorted(out)
 
