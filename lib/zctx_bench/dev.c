@@ -136,7 +136,7 @@ static void zctx_unmap(struct zctx_priv *zp, struct zctx_desc *d)
 	unsigned int i;
 
 	for (i = 0; i < d->nr; i++) {
-		if (!d->len[i])
+		if (!d->len[i] || d->in_place & BIT(i))
 			continue;
 		if (i == 0)
 			dma_unmap_single(zp->dmadev, d->addr[0], d->len[0],
@@ -146,6 +146,31 @@ static void zctx_unmap(struct zctx_priv *zp, struct zctx_desc *d)
 				       DMA_TO_DEVICE);
 	}
 	d->nr = 0;
+	d->in_place = 0;
+}
+
+/*
+ * The DMA address of a frag of a page_pool page of zctx0. The pools have
+ * no PP_FLAG_DMA_MAP (pool.c): the device reads the page where it is, at
+ * the DMA address of its physical address, standing in for the address a
+ * swiotlb-aware pool of shared pages would have stored at allocation. No
+ * bounce slot, no copy, nothing to unmap.
+ */
+static dma_addr_t zctx_pool_dma(struct zctx_priv *zp, const skb_frag_t *f)
+{
+	return phys_to_dma(zp->dmadev, page_to_phys(skb_frag_page(f)) +
+			   skb_frag_off(f));
+}
+
+/* Payload bytes of @d that the device reads in place from pool pages. */
+static unsigned int zctx_in_place_bytes(const struct zctx_desc *d)
+{
+	unsigned int i, bytes = 0;
+
+	for (i = 1; i < d->nr; i++)
+		if (d->in_place & BIT(i))
+			bytes += d->len[i];
+	return bytes;
 }
 
 /* Map the linear part and every frag of @skb into @d, as a NIC does. */
@@ -156,6 +181,7 @@ static int zctx_map_skb(struct zctx_priv *zp, struct zctx_desc *d,
 	unsigned int i;
 
 	d->nr = 1;
+	d->in_place = 0;
 	d->len[0] = 0;
 	if (skb_headlen(skb)) {
 		d->addr[0] = dma_map_single(zp->dmadev, skb->data,
@@ -167,6 +193,14 @@ static int zctx_map_skb(struct zctx_priv *zp, struct zctx_desc *d,
 	for (i = 0; i < sh->nr_frags; i++) {
 		skb_frag_t *f = &sh->frags[i];
 
+		if (skb->pp_recycle &&
+		    zctx_pool_page(zp->ndev, skb_frag_page(f))) {
+			d->addr[i + 1] = zctx_pool_dma(zp, f);
+			d->len[i + 1] = skb_frag_size(f);
+			d->in_place |= BIT(i + 1);
+			d->nr = i + 2;
+			continue;
+		}
 		d->addr[i + 1] = skb_frag_dma_map(zp->dmadev, f, 0,
 						  skb_frag_size(f),
 						  DMA_TO_DEVICE);
@@ -265,6 +299,7 @@ static netdev_tx_t zctx_xmit(struct sk_buff *skb, struct net_device *ndev)
 		zctx_verify(zp, q, d);
 	d->skb = skb;
 	d->bytes = skb->len;
+	q->pool_bytes += zctx_in_place_bytes(d);
 	q->tx_packets++;
 	if (skb->len > ZCTX_HDR_LEN)
 		q->tx_payload += skb->len - ZCTX_HDR_LEN;
@@ -280,10 +315,13 @@ static netdev_tx_t zctx_xmit(struct sk_buff *skb, struct net_device *ndev)
  * on b accepts, and its replies come back to the connecting socket the
  * same way.
  */
-static void zctx_reflect(struct net_device *ndev, struct sk_buff *skb,
+static void zctx_reflect(struct zctx_queue *q, struct sk_buff *skb,
 			 int budget)
 {
+	struct net_device *ndev = q->zp->ndev;
+	unsigned int frags;
 	struct iphdr *iph;
+	u64 t0;
 
 	if (skb->protocol != htons(ETH_P_IP) ||
 	    skb_headlen(skb) < sizeof(*iph) ||
@@ -304,7 +342,12 @@ static void zctx_reflect(struct net_device *ndev, struct sk_buff *skb,
 	netif_receive_skb(skb);
 	return;
 drop:
+	/* The release of a greedy sender's pages: cost per frag. */
+	frags = skb_shinfo(skb)->nr_frags;
+	t0 = ktime_get_ns();
 	napi_consume_skb(skb, budget);
+	q->free_ns += ktime_get_ns() - t0;
+	q->free_frags += frags;
 }
 
 /* Complete @n descriptors from @tail: unmap, then free or reflect. */
@@ -323,7 +366,7 @@ static unsigned int zctx_complete(struct zctx_queue *q, unsigned int tail,
 		skb = d->skb;
 		d->skb = NULL;
 		skb_orphan(skb);
-		zctx_reflect(zp->ndev, skb, budget);
+		zctx_reflect(q, skb, budget);
 	}
 	return bytes;
 }

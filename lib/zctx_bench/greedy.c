@@ -3,7 +3,8 @@
  * zctx_bench greedy workload: kernel threads that build skbs the way
  * tcp_sendmsg() does (header room in the linear part, payload copied from
  * a "user" buffer into page_frag pages refilled by skb_page_frag_refill_zc()
- * with the eligibility decision of real sockets, netdev_zc_mem()) and push
+ * with the eligibility decision of real sockets, netdev_zc_mem(), or with
+ * source=pool into page_pool pages, pool.c) and push
  * them through dev_queue_xmit(), with at most inflight_kb bytes in flight
  * per sender, like TCP small queues.
  */
@@ -29,37 +30,74 @@ static void zctx_skb_destructor(struct sk_buff *skb)
 }
 
 /*
- * Copy @len bytes from @src into page_frag pages of @s appended to @skb,
- * through the same refill path as a socket, with the device part of the
- * socket's eligibility decision (netdev_zc_mem()): there is no socket,
- * route or namespace here.
+ * source=frag: the next bytes of @s's page_frag, refilled through the
+ * same path as a socket, with the device part of the socket's eligibility
+ * decision (@mem, from netdev_zc_mem()): there is no socket, route or
+ * namespace here. @size: bytes wanted; set to the bytes given.
+ */
+static struct page *zctx_frag_refill(struct zctx_sender *s,
+				     struct io_tlb_mem *mem, unsigned int *off,
+				     unsigned int *size)
+{
+	struct page_frag *pfrag = &s->pfrag;
+	struct page *old = pfrag->page;
+	u64 t0 = ktime_get_ns();
+	bool ok = skb_page_frag_refill_zc(32U, pfrag, GFP_KERNEL, mem);
+
+	s->src_ns += ktime_get_ns() - t0;
+	if (!ok)
+		return NULL;
+	/* A new page, or the old one again once nothing else held it. */
+	if (pfrag->page != old || !pfrag->offset)
+		s->src_pages++;
+	*off = pfrag->offset;
+	*size = min_t(unsigned int, *size, pfrag->size - pfrag->offset);
+	pfrag->offset += *size;
+	return pfrag->page;
+}
+
+/*
+ * Copy @len bytes from @src into pages of @s's page source appended to
+ * @skb as frags: a page_frag (lending or bouncing) or a page_pool page,
+ * whose frags take one of the sender's page_pool references instead of a
+ * page reference.
  */
 static int zctx_fill_frags(struct zctx_sender *s, struct sk_buff *skb,
 			   const u8 *src, unsigned int len)
 {
+	bool pool = s->run->p.source == ZCTX_SRC_POOL;
 	/* sk_tx_lend_mem() ends in the same call for a socket's route. */
-	struct io_tlb_mem *mem = netdev_zc_mem(zctx.ndev);
-	struct page_frag *pfrag = &s->pfrag;
+	struct io_tlb_mem *mem = pool ? NULL : netdev_zc_mem(zctx.ndev);
+	unsigned int copy, off;
+	struct page *page;
 
 	while (len) {
-		unsigned int copy, i = skb_shinfo(skb)->nr_frags;
+		unsigned int i = skb_shinfo(skb)->nr_frags;
 
-		if (!skb_page_frag_refill_zc(32U, pfrag, GFP_KERNEL, mem))
+		copy = len;
+		page = pool ? zctx_pool_frag(s, &off, &copy) :
+			      zctx_frag_refill(s, mem, &off, &copy);
+		if (!page)
 			return -ENOMEM;
-		copy = min_t(unsigned int, len, pfrag->size - pfrag->offset);
-		if (i && skb_can_coalesce(skb, i, pfrag->page, pfrag->offset)) {
+		if (i && skb_can_coalesce(skb, i, page, off)) {
 			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
 		} else {
 			if (i >= MAX_SKB_FRAGS)
 				return -EMSGSIZE;
-			skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset,
-					   copy);
-			get_page(pfrag->page);
+			skb_fill_page_desc(skb, i, page, off, copy);
+			if (pool)
+				zctx_pool_frag_ref(s);
+			else
+				get_page(page);
 		}
-		memcpy(page_address(pfrag->page) + pfrag->offset, src, copy);
-		/* Counted by the kernel's counter, as tcp_sendmsg_locked() does. */
-		sk_page_frag_count_copy(pfrag, copy);
-		pfrag->offset += copy;
+		memcpy(page_address(page) + off, src, copy);
+		/*
+		 * Counted by the kernel's counter, as tcp_sendmsg_locked()
+		 * does: a lent page as a copy into lent memory, a page_frag
+		 * or page_pool page as an ordinary copy.
+		 */
+		if (swiotlb_zc_counting())
+			swiotlb_zc_count_tx_copy(page, copy);
 		src += copy;
 		len -= copy;
 		skb->len += copy;
@@ -114,6 +152,9 @@ static struct sk_buff *zctx_build_skb(struct zctx_sender *s)
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, ZCTX_HEADROOM + ZCTX_HDR_LEN);
+	/* Freed frags of page_pool pages go back to their pool. */
+	if (p->source == ZCTX_SRC_POOL)
+		skb_mark_for_recycle(skb);
 	if (zctx_fill_frags(s, skb, s->ubuf + pos, p->msg_size)) {
 		kfree_skb(skb);
 		return NULL;
@@ -176,6 +217,7 @@ int zctx_greedy_thread(void *data)
 		put_page(s->pfrag.page);
 		s->pfrag.page = NULL;
 	}
+	zctx_pool_frag_drop(s);
 	/* Stay until kthread_stop() so the task can be reaped uniformly. */
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ / 100);

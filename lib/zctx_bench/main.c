@@ -20,6 +20,9 @@
  *          192.0.2.1/24 and to be up, so this mode is started through
  *          debugfs (see below).
  *  none    only create zctx0 and the listener (for user-space senders).
+ * Greedy senders take their pages from a socket's page_frag refill
+ * (source=frag: bounced, or lent by swiotlb) or from page_pools of zctx0
+ * (source=pool, pool.c: the page_pool design proposed in review).
  *
  * Loading the module runs the workload given by the module parameters
  * (run.c) and prints one "zctx_bench: key=value ..." line (report.c). The
@@ -45,6 +48,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <net/page_pool/types.h>
 
 #include "zctx_bench.h"
 
@@ -59,6 +63,16 @@ const char * const zctx_mode_names[ZCTX_MODE_NR] = {
 const char * const zctx_dev_model_names[ZCTX_DEV_NR] = {
 	[ZCTX_DEV_INSTANT] = "instant",
 	[ZCTX_DEV_RING] = "ring",
+};
+
+const char * const zctx_source_names[ZCTX_SRC_NR] = {
+	[ZCTX_SRC_FRAG] = "frag",
+	[ZCTX_SRC_POOL] = "pool",
+};
+
+const char * const zctx_pool_alloc_names[ZCTX_PA_NR] = {
+	[ZCTX_PA_PERCPU] = "percpu",
+	[ZCTX_PA_LOCK] = "lock",
 };
 
 /* ---------------------------------------------------------------- params */
@@ -111,11 +125,20 @@ MODULE_PARM_DESC(complete_us, "Ring model: completion latency of a descriptor in
 static unsigned int line_mbit;
 module_param(line_mbit, uint, 0444);
 MODULE_PARM_DESC(line_mbit, "Ring model: line rate per queue in Mbit/s (0 = no limit, up to 1000000)");
+static char source[8] = "frag";
+module_param_string(source, source, sizeof(source), 0444);
+MODULE_PARM_DESC(source, "Greedy senders' transmit pages: frag (page_frag: bounced, or lent with zerocopy_tx_percent > 0) or pool (page_pools of zctx0, read in place)");
+static char pool_alloc[8] = "percpu";
+module_param_string(pool_alloc, pool_alloc, sizeof(pool_alloc), 0444);
+MODULE_PARM_DESC(pool_alloc, "source=pool: percpu (a page_pool per CPU, bottom halves off) or lock (one page_pool for zctx0 under a spinlock)");
 static char label[ZCTX_LABEL_LEN];
 module_param_string(label, label, sizeof(label), 0444);
 MODULE_PARM_DESC(label, "Free-form label copied to the results ([A-Za-z0-9_.:-])");
 
-enum zctx_ptype { ZCTX_P_UINT, ZCTX_P_ULL, ZCTX_P_MODE, ZCTX_P_MODEL, ZCTX_P_LABEL };
+enum zctx_ptype {
+	ZCTX_P_UINT, ZCTX_P_ULL, ZCTX_P_MODE, ZCTX_P_MODEL, ZCTX_P_SOURCE,
+	ZCTX_P_POOL_ALLOC, ZCTX_P_LABEL
+};
 
 struct zctx_pdesc {
 	const char *name;
@@ -145,6 +168,8 @@ static const struct zctx_pdesc zctx_pdescs[] = {
 	ZCTX_P(dev_model, ZCTX_P_MODEL, 0, 0, false),
 	ZCTX_P(complete_us, ZCTX_P_UINT, 1, 100000, false),
 	ZCTX_P(line_mbit, ZCTX_P_UINT, 0, 1000000, false),
+	ZCTX_P(source, ZCTX_P_SOURCE, 0, 0, false),
+	ZCTX_P(pool_alloc, ZCTX_P_POOL_ALLOC, 0, 0, false),
 	ZCTX_P(label, ZCTX_P_LABEL, 0, 0, false),
 };
 
@@ -188,6 +213,26 @@ static int zctx_params_check_ranges(const struct zctx_params *p)
 	return 0;
 }
 
+/* source=pool: greedy senders only, and pools whose ptr_ring holds it all. */
+static int zctx_params_check_pool(const struct zctx_params *p)
+{
+	unsigned long n = zctx_pool_pages_needed(p);
+
+	if (p->source != ZCTX_SRC_POOL)
+		return 0;
+	if (p->mode == ZCTX_MODE_TCP) {
+		pr_err("invalid source=pool: only greedy senders take pages from a page_pool (mode=greedy)\n");
+		return -EINVAL;
+	}
+	/* A page recycled into a full ptr_ring goes to the page allocator. */
+	if (n + PP_ALLOC_CACHE_SIZE > ZCTX_PP_RING) {
+		pr_err("invalid source=pool: %lu pages could be in flight from one page_pool, its ptr_ring holds %u; lower senders or inflight_kb\n",
+		       n, ZCTX_PP_RING - PP_ALLOC_CACHE_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * Check every parameter; on the first bad one print one message naming it
  * and return -EINVAL.
@@ -214,8 +259,19 @@ static int zctx_params_check(const struct zctx_params *p)
 		       p->label);
 		return -EINVAL;
 	}
-	return 0;
+	return zctx_params_check_pool(p);
 }
+
+/* The names a parameter of a named type takes. */
+static const struct {
+	const char * const *names;
+	int n;
+} zctx_pnames[] = {
+	[ZCTX_P_MODE] = { zctx_mode_names, ZCTX_MODE_NR },
+	[ZCTX_P_MODEL] = { zctx_dev_model_names, ZCTX_DEV_NR },
+	[ZCTX_P_SOURCE] = { zctx_source_names, ZCTX_SRC_NR },
+	[ZCTX_P_POOL_ALLOC] = { zctx_pool_alloc_names, ZCTX_PA_NR },
+};
 
 /* Store @val into the parameter @d of @p; negative: malformed. */
 static int zctx_param_set(const struct zctx_pdesc *d, const char *val,
@@ -231,9 +287,10 @@ static int zctx_param_set(const struct zctx_pdesc *d, const char *val,
 		return kstrtoull(val, 0, field);
 	case ZCTX_P_MODE:
 	case ZCTX_P_MODEL:
-		ret = d->type == ZCTX_P_MODE ?
-		      zctx_parse_name(val, zctx_mode_names, ZCTX_MODE_NR) :
-		      zctx_parse_name(val, zctx_dev_model_names, ZCTX_DEV_NR);
+	case ZCTX_P_SOURCE:
+	case ZCTX_P_POOL_ALLOC:
+		ret = zctx_parse_name(val, zctx_pnames[d->type].names,
+				      zctx_pnames[d->type].n);
 		if (ret >= 0)
 			*(unsigned int *)field = ret;
 		return ret;
@@ -353,12 +410,13 @@ static int zctx_params_show(struct seq_file *m, void *unused)
 	const struct zctx_params *p = &zctx.p;
 
 	mutex_lock(&zctx.lock);
-	seq_printf(m, "mode=%s senders=%u queues=%u msg_size=%u seconds=%u bytes=%llu pattern=%u pin=%u ring=%u inflight_kb=%u verify_stride=%u memcpy_ms=%u port=%u dev_model=%s complete_us=%u line_mbit=%u label=%s\n",
+	seq_printf(m, "mode=%s senders=%u queues=%u msg_size=%u seconds=%u bytes=%llu pattern=%u pin=%u ring=%u inflight_kb=%u verify_stride=%u memcpy_ms=%u port=%u dev_model=%s complete_us=%u line_mbit=%u source=%s pool_alloc=%s label=%s\n",
 		   zctx_mode_names[p->mode], p->senders, p->queues, p->msg_size,
 		   p->seconds, p->bytes, p->pattern, p->pin, p->ring,
 		   p->inflight_kb, p->verify_stride, p->memcpy_ms, p->port,
 		   zctx_dev_model_names[p->dev_model], p->complete_us,
-		   p->line_mbit, p->label);
+		   p->line_mbit, zctx_source_names[p->source],
+		   zctx_pool_alloc_names[p->pool_alloc], p->label);
 	mutex_unlock(&zctx.lock);
 	return 0;
 }
@@ -479,6 +537,8 @@ static int zctx_load_params(struct zctx_params *p)
 {
 	int m = zctx_parse_name(mode, zctx_mode_names, ZCTX_MODE_NR);
 	int dm = zctx_parse_name(dev_model, zctx_dev_model_names, ZCTX_DEV_NR);
+	int src = zctx_parse_name(source, zctx_source_names, ZCTX_SRC_NR);
+	int pa = zctx_parse_name(pool_alloc, zctx_pool_alloc_names, ZCTX_PA_NR);
 
 	if (m < 0 || m == ZCTX_MODE_TCP) {
 		pr_err("invalid mode=%s: greedy or none at load (tcp needs an address on zctx0 first: load with mode=none, configure it, then write mode=tcp to /sys/kernel/debug/zctx_bench/run)\n",
@@ -489,6 +549,14 @@ static int zctx_load_params(struct zctx_params *p)
 		pr_err("invalid dev_model=%s: instant or ring\n", dev_model);
 		return -EINVAL;
 	}
+	if (src < 0) {
+		pr_err("invalid source=%s: frag or pool\n", source);
+		return -EINVAL;
+	}
+	if (pa < 0) {
+		pr_err("invalid pool_alloc=%s: percpu or lock\n", pool_alloc);
+		return -EINVAL;
+	}
 	*p = (struct zctx_params) {
 		.mode = m, .senders = senders, .queues = queues,
 		.msg_size = msg_size, .seconds = seconds, .bytes = bytes,
@@ -496,6 +564,7 @@ static int zctx_load_params(struct zctx_params *p)
 		.inflight_kb = inflight_kb, .verify_stride = verify_stride,
 		.memcpy_ms = memcpy_ms, .port = port, .dev_model = dm,
 		.complete_us = complete_us, .line_mbit = line_mbit,
+		.source = src, .pool_alloc = pa,
 	};
 	strscpy(p->label, label, sizeof(p->label));
 	return zctx_params_check(p);

@@ -54,6 +54,9 @@ void zctx_snapshot(struct zctx_snap *sn)
 		sn->tx_payload += READ_ONCE(zp->q[i].tx_payload);
 		sn->map_errors += READ_ONCE(zp->q[i].map_errors);
 		sn->stops += READ_ONCE(zp->q[i].stops);
+		sn->pool_bytes += READ_ONCE(zp->q[i].pool_bytes);
+		sn->free_ns += READ_ONCE(zp->q[i].free_ns);
+		sn->free_frags += READ_ONCE(zp->q[i].free_frags);
 	}
 	sn->rx_bytes = atomic64_read(&zctx.rx_bytes);
 	sn->rx_csum_errors = atomic64_read(&zctx.rx_csum_errors);
@@ -158,6 +161,23 @@ static unsigned long zctx_fallbacks(const struct swiotlb_zc_stats *st)
  * queue stopped because its ring was full. The three waits at the end of
  * a run (receivers, skbs in flight, balance) take at most 9 s, so an
  * interrupted run ends within 10 s.
+ *
+ * The transmit page source (greedy senders): tx_source is bounce
+ * (page_frag, lending off), lend (page_frag, zerocopy_tx_percent > 0) or
+ * pool (page_pool, pool.c; pool_alloc percpu or lock); pp_model says what
+ * the pool mode simulates. src_alloc_ns_per_page: time in the page source
+ * (page_frag refills, or taking a page from a page_pool) per page it
+ * handed out (page_frag pages are 32 KiB, page_pool pages 4 KiB), and per
+ * KiB the sender copied (src_alloc_ns_per_kib); free_ns_per_frag: time
+ * the device spent freeing a transmitted skb (releasing or recycling its
+ * pages) per frag, and per KiB of payload (free_ns_per_kib).
+ * pp_pages: pages the pools were filled with (and decrypted) before the
+ * run, pp_slow_pages: pages they made during it (never decrypted),
+ * pp_released: pages they gave to the page allocator (must be 0),
+ * pp_balanced: every page back in its pool after the run, pp_in_place_bytes:
+ * payload the device read from pool pages without mapping them.
+ * shared_kib_peak: shared memory in use at the sampled peak: swiotlb
+ * slots (bounced or lent) plus page_pool pages.
  */
 enum {
 	F_RUN, F_LABEL, F_MODE, F_ZEROCOPY, F_PERCENT, F_QUEUES, F_SENDERS,
@@ -170,7 +190,10 @@ enum {
 	F_UNVERIFIED, F_DROPS, F_MAP_ERRORS, F_RX_DRAINED, F_MEMCPY_GBS,
 	F_COPY_LIMIT_FRAC, F_POOL_BALANCED, F_VCPUS, F_DEV_MODEL,
 	F_COMPLETE_US, F_LINE_MBIT, F_RING, F_QUEUE_STOPS, F_SIRQ_SHARE,
-	F_BOUNCE_DELTA, F_CPU_PROC, F_CPU_SIRQ, F_CPU_IRQ, F_CPU_IDLE, F_NR
+	F_BOUNCE_DELTA, F_CPU_PROC, F_CPU_SIRQ, F_CPU_IRQ, F_CPU_IDLE,
+	F_SOURCE, F_POOL_ALLOC, F_SRC_NS, F_SRC_PAGES, F_FREE_NS, F_PP_PAGES,
+	F_PP_PREFILL_NS, F_PP_SLOW, F_PP_RELEASED, F_PP_BALANCED, F_PP_IN_PLACE,
+	F_SHARED_KIB, F_PP_MODEL, F_SRC_NS_KIB, F_FREE_NS_KIB, F_NR
 };
 
 static const char * const zctx_fields[F_NR] = {
@@ -209,6 +232,16 @@ static const char * const zctx_fields[F_NR] = {
 	[F_CPU_SIRQ] = "cpu_softirq_ns_per_byte",
 	[F_CPU_IRQ] = "cpu_irq_ns_per_byte",
 	[F_CPU_IDLE] = "cpu_idle_ns_per_byte",
+	[F_SOURCE] = "tx_source", [F_POOL_ALLOC] = "pool_alloc",
+	[F_SRC_NS] = "src_alloc_ns_per_page", [F_SRC_PAGES] = "src_pages",
+	[F_FREE_NS] = "free_ns_per_frag", [F_PP_PAGES] = "pp_pages",
+	[F_PP_PREFILL_NS] = "pp_prefill_ns_per_page",
+	[F_PP_SLOW] = "pp_slow_pages", [F_PP_RELEASED] = "pp_released",
+	[F_PP_BALANCED] = "pp_balanced",
+	[F_PP_IN_PLACE] = "pp_in_place_bytes",
+	[F_SHARED_KIB] = "shared_kib_peak", [F_PP_MODEL] = "pp_model",
+	[F_SRC_NS_KIB] = "src_alloc_ns_per_kib",
+	[F_FREE_NS_KIB] = "free_ns_per_kib",
 };
 
 static __printf(3, 4) void zctx_set(char v[][ZCTX_VLEN], int f, const char *fmt, ...)
@@ -332,6 +365,71 @@ static void zctx_report_cpu(char v[][ZCTX_VLEN], const struct zctx_run *run)
 	zctx_ratio(v[F_CPU_IDLE], ZCTX_VLEN, idle, m->at_stop, 4);
 }
 
+/* The transmit page source, and the page_pools of source=pool. */
+static void zctx_report_source(char v[][ZCTX_VLEN], const struct zctx_run *run)
+{
+	const struct zctx_params *p = &run->p;
+	const struct zctx_meas *m = &run->m;
+	const struct zctx_pool_stats *pp = &m->pp;
+	bool pool = p->source == ZCTX_SRC_POOL;
+
+	zctx_set(v, F_SOURCE, "%s", pool ? "pool" :
+		 swiotlb_zc_tx_percent() ? "lend" : "bounce");
+	zctx_set(v, F_POOL_ALLOC, "%s",
+		 pool ? zctx_pool_alloc_names[p->pool_alloc] : "-");
+	zctx_ratio(v[F_SRC_NS], ZCTX_VLEN, m->src_ns, m->src_pages, 1);
+	zctx_set(v, F_SRC_PAGES, "%llu", m->src_pages);
+	zctx_ratio(v[F_SRC_NS_KIB], ZCTX_VLEN, m->src_ns * 1024, m->copied, 2);
+	zctx_ratio(v[F_FREE_NS], ZCTX_VLEN, m->end.free_ns - m->a.free_ns,
+		   m->end.free_frags - m->a.free_frags, 1);
+	zctx_ratio(v[F_FREE_NS_KIB], ZCTX_VLEN,
+		   (m->end.free_ns - m->a.free_ns) * 1024,
+		   m->end.tx_payload - m->a.tx_payload, 2);
+	zctx_set(v, F_PP_PAGES, "%llu", pp->prefilled);
+	zctx_ratio(v[F_PP_PREFILL_NS], ZCTX_VLEN, pp->prefill_ns,
+		   pp->prefilled, 1);
+	zctx_set(v, F_PP_SLOW, "%llu", pp->slow);
+	zctx_set(v, F_PP_RELEASED, "%llu", pp->released);
+	zctx_set(v, F_PP_BALANCED, "%s", !pool ? "-" :
+		 pp->balanced && pp->destroyed ? "1" : "0");
+	zctx_set(v, F_PP_IN_PLACE, "%llu",
+		 m->end.pool_bytes - m->a.pool_bytes);
+	zctx_set(v, F_SHARED_KIB, "%llu",
+		 (u64)m->pool_peak * IO_TLB_SIZE / 1024 +
+		 pp->prefilled * (PAGE_SIZE / 1024));
+	zctx_set(v, F_PP_MODEL, "%s", !pool ? "-" :
+		 "no_dma_map+reads_phys+noop_decrypt");
+}
+
+/*
+ * printk keeps at most 1024 bytes of a record, and a record cut short has
+ * no newline, so it stays open (invisible to readers of the log) until
+ * the next message: print a long result line in pieces cut at spaces.
+ */
+static void zctx_print_line(const char *line)
+{
+	const unsigned int max = 896;
+	size_t len = strlen(line), n;
+
+	while (len) {
+		n = len;
+		if (n > max) {
+			n = max;
+			while (n && line[n] != ' ')
+				n--;
+			if (!n)
+				n = max;
+		}
+		pr_info("%.*s\n", (int)n, line);
+		line += n;
+		len -= n;
+		while (len && *line == ' ') {
+			line++;
+			len--;
+		}
+	}
+}
+
 static void zctx_record(char v[][ZCTX_VLEN])
 {
 	struct zctx_result_row *row;
@@ -347,7 +445,7 @@ static void zctx_record(char v[][ZCTX_VLEN])
 	}
 	strscpy(zctx.last, row->line, sizeof(zctx.last));
 	zctx.nresults++;
-	pr_info("%s\n", row->line);
+	zctx_print_line(row->line);
 }
 
 /**
@@ -373,6 +471,7 @@ void zctx_report(const struct zctx_run *run)
 	zctx_report_copies(v, run, payload);
 	zctx_report_pool(v, run);
 	zctx_report_cpu(v, run);
+	zctx_report_source(v, run);
 	zctx_record(v);
 	kfree(v);
 }

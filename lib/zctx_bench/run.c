@@ -235,11 +235,16 @@ static int zctx_finish(struct zctx_run *run)
 		pr_err("run %u: skbs still in flight 3 s after the run; leaking the senders\n",
 		       zctx.runs + 1);
 		run->s = NULL;
+		zctx_pool_finish(run, false);
 		return -EBUSY;
 	}
+	/* Every skb freed: the page_pools must have every page back. */
+	zctx_pool_finish(run, true);
 	for (i = 0; i < run->p.senders; i++) {
 		m->copied += run->s[i].copied;
 		m->drops += run->s[i].drops;
+		m->src_ns += run->s[i].src_ns;
+		m->src_pages += run->s[i].src_pages;
 		if (run->s[i].error && !ret) {
 			pr_err("sender %u: error %d\n", i, run->s[i].error);
 			ret = run->s[i].error;
@@ -259,10 +264,13 @@ static int zctx_run_senders(struct zctx_run *run)
 	m->mbs = zctx_memcpy_mbs(run->p.memcpy_ms);
 	/* Earlier runs' deferred skbs must not come back during this one. */
 	zctx_flush_deferred();
+	/* The pools are filled before the run, outside what it measures. */
+	ret = run->p.source == ZCTX_SRC_POOL ? zctx_pool_create(run) : 0;
 	msleep(20);
 	zctx_snapshot(&m->a);
 	m->rx_drained = true;
-	ret = zctx_start_senders(run);
+	if (!ret)
+		ret = zctx_start_senders(run);
 	if (!ret)
 		zctx_measure(run);
 	fret = zctx_finish(run);
@@ -274,6 +282,10 @@ static int zctx_run_senders(struct zctx_run *run)
 	zctx_snapshot(&m->end);
 	zctx.runs++;
 	zctx_report(run);
+	if (run->p.source == ZCTX_SRC_POOL && !m->pp.balanced)
+		pr_err("run %u: page_pool not balanced after the run: %llu pages released to the page allocator, %llu of %llu back, %llu held elsewhere\n",
+		       zctx.runs, m->pp.released, m->pp.drained,
+		       m->pp.prefilled + m->pp.slow, m->pp.extra_refs);
 	if (!m->balanced)
 		pr_err("run %u: swiotlb pool not balanced after the run: %lu zero-copy slots lent and %lu bouncing, %lu and %lu before\n",
 		       zctx.runs, m->end.st.used,

@@ -45,8 +45,34 @@ enum zctx_mode { ZCTX_MODE_GREEDY, ZCTX_MODE_TCP, ZCTX_MODE_NONE, ZCTX_MODE_NR }
  */
 enum zctx_dev_model { ZCTX_DEV_INSTANT, ZCTX_DEV_RING, ZCTX_DEV_NR };
 
+/*
+ * Where greedy senders take their transmit pages (parameter source):
+ *  frag  the page_frag refill of sockets: ordinary pages that bounce at
+ *        map time (zerocopy_tx_percent 0, "bounce"), or swiotlb slots lent
+ *        as pages and mapped in place ("lend").
+ *  pool  a page_pool of zctx0 (pool.c), filled and decrypted before the
+ *        run; zctx0 reads its pages in place, skbs are marked for
+ *        recycling and give the pages back to the pool when freed.
+ */
+enum zctx_source { ZCTX_SRC_FRAG, ZCTX_SRC_POOL, ZCTX_SRC_NR };
+
+/*
+ * How senders in process context on several CPUs share page_pools, whose
+ * allocation side is lockless for a single (NAPI) consumer:
+ *  percpu  one pool per CPU (page_pool_create_percpu()), allocated from
+ *          with bottom halves off, as the per-CPU system page_pools are;
+ *          a page freed in softirq on its pool's CPU goes straight back
+ *          to the lockless cache, elsewhere to the pool's ptr_ring.
+ *  lock    one pool for zctx0, its allocation side under a spinlock
+ *          (bottom halves off); every page comes back through the
+ *          ptr_ring.
+ */
+enum zctx_pool_alloc { ZCTX_PA_PERCPU, ZCTX_PA_LOCK, ZCTX_PA_NR };
+
 extern const char * const zctx_mode_names[ZCTX_MODE_NR];
 extern const char * const zctx_dev_model_names[ZCTX_DEV_NR];
+extern const char * const zctx_source_names[ZCTX_SRC_NR];
+extern const char * const zctx_pool_alloc_names[ZCTX_PA_NR];
 
 /* Parameters of a run; module parameters are copied in at load. */
 struct zctx_params {
@@ -66,6 +92,8 @@ struct zctx_params {
 	unsigned int dev_model;
 	unsigned int complete_us;
 	unsigned int line_mbit;
+	unsigned int source;
+	unsigned int pool_alloc;
 	char label[ZCTX_LABEL_LEN];
 };
 
@@ -76,6 +104,7 @@ struct zctx_desc {
 	unsigned int nr;
 	unsigned int bytes;	/* skb->len, for BQL */
 	u64 done_ns;		/* ring model: completion time */
+	u32 in_place;		/* entries not mapped: page_pool pages */
 	dma_addr_t addr[ZCTX_MAX_SEGS];
 	unsigned int len[ZCTX_MAX_SEGS];
 };
@@ -98,6 +127,10 @@ struct zctx_queue {
 	u64 map_errors;
 	u64 busy;
 	u64 stops;
+	u64 pool_bytes;		/* payload read in place from page_pool pages */
+	/* Written by the completion NAPI poll only. */
+	u64 free_ns;		/* freeing transmitted greedy skbs */
+	u64 free_frags;		/* frags of those skbs */
 };
 
 struct zctx_priv {
@@ -120,6 +153,12 @@ struct zctx_sender {
 	unsigned int id;
 	struct task_struct *task;
 	struct page_frag pfrag;
+	/* source=pool: the current page_pool page, carved like a page_frag */
+	struct page *pp_page;
+	unsigned int pp_off;
+	long pp_bias;		/* page_pool references still ours */
+	u64 src_ns;		/* time in the page source (refill, pool) */
+	u64 src_pages;		/* pages the page source handed out */
 	u8 *ubuf;
 	struct socket *sock;
 	u32 seq;
@@ -137,6 +176,20 @@ struct zctx_snap {
 	u64 cpu[NR_STATS];	/* kcpustat, summed over possible CPUs */
 	u64 csum_errors, unverified, tx_payload, map_errors, stops;
 	u64 rx_bytes, rx_csum_errors;
+	u64 pool_bytes, free_ns, free_frags;
+};
+
+/* page_pool counters of a run (pool.c), summed over its pools. */
+struct zctx_pool_stats {
+	unsigned int pools;
+	u64 prefilled;		/* pages made and decrypted before the run */
+	u64 prefill_ns;
+	u64 slow;		/* pages the pools made during the run */
+	u64 released;		/* pages the pools gave to the page allocator */
+	u64 drained;		/* pages taken back out after the run */
+	u64 extra_refs;		/* of those, pages someone else still held */
+	bool balanced;		/* every page back, nothing released */
+	bool destroyed;		/* pools destroyed (else leaked on purpose) */
 };
 
 /* What a run measured, turned into a result line by zctx_report(). */
@@ -144,14 +197,19 @@ struct zctx_meas {
 	struct zctx_snap a, stop, end;	/* start, at the stop, after drain */
 	unsigned long zc_peak, pool_peak;
 	u64 elapsed_ns, at_stop, copied, drops, mbs;
+	u64 src_ns, src_pages;
 	bool balanced, rx_drained;
+	struct zctx_pool_stats pp;
 };
+
+struct zctx_pools;
 
 struct zctx_run {
 	struct zctx_params p;
 	unsigned int inflight_limit;
 	bool stop;
 	struct zctx_sender *s;
+	struct zctx_pools *pools;	/* source=pool */
 	struct zctx_meas m;
 };
 
@@ -165,8 +223,8 @@ struct zctx_rx {
 };
 
 struct zctx_result_row {
-	char line[1536];
-	char csv[1024];
+	char line[2560];
+	char csv[1536];
 };
 
 /* Module state: one benchmark device, one run at a time. */
@@ -180,7 +238,7 @@ struct zctx_state {
 	unsigned int runs;
 	unsigned int nresults;
 	struct zctx_result_row *results;	/* ZCTX_MAX_RESULTS */
-	char last[1536];
+	char last[2560];
 	/* TCP listener and receivers */
 	struct socket *lsock;
 	struct task_struct *acceptor;
@@ -217,6 +275,17 @@ bool zctx_rx_all_done(void);
 unsigned int zctx_rx_eofs(void);
 int zctx_tcp_connect(struct zctx_sender *s);
 int zctx_tcp_thread(void *data);
+
+/* pool.c */
+#define ZCTX_PP_RING		16384	/* pages a page_pool's ptr_ring holds */
+unsigned long zctx_pool_pages_needed(const struct zctx_params *p);
+int zctx_pool_create(struct zctx_run *run);
+void zctx_pool_finish(struct zctx_run *run, bool idle);
+struct page *zctx_pool_frag(struct zctx_sender *s, unsigned int *off,
+			    unsigned int *size);
+void zctx_pool_frag_ref(struct zctx_sender *s);
+void zctx_pool_frag_drop(struct zctx_sender *s);
+bool zctx_pool_page(const struct net_device *ndev, struct page *page);
 
 /* run.c */
 int zctx_run(const struct zctx_params *p);

@@ -27,4 +27,13 @@ for gp in headline throughput_queues throughput_senders copies softirq percent b
 	done
 	n=$((n + 1))
 done
+# Transmit page sources (issue 16): one plot per message size with
+# page_pool rows; both device models in it.
+for msg in $(ls "$dat" | sed -n 's/^sources_\([0-9]*\)_.*\.dat$/\1/p' | sort -un); do
+	for term in png svg; do
+		(cd "$here" && gnuplot -e "term='$term'; out='$out/sources_$msg.$term'; dir='$dat'; msg='$msg'" sources.gp) ||
+			{ echo "plot.sh: sources_$msg.$term failed" >&2; exit 1; }
+	done
+	n=$((n + 1))
+done
 echo "plot.sh: $n plots (PNG + SVG) in $out" >&2

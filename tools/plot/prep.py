@@ -51,6 +51,41 @@ def mechanism(rows, out):
             fh.write(q + " " + " ".join(f(v) for v in vals) + "\n")
 
 
+SOURCES = (("bounce", "sweep", "off", None), ("lend", "sweep", "on", None),
+           ("pool_percpu", "pool", None, "percpu"), ("pool_lock", "pool", None, "lock"))
+
+
+def busy(r):
+    return num(r, "cpu_process_ns_per_byte") + num(r, "cpu_softirq_ns_per_byte") + num(r, "cpu_irq_ns_per_byte")
+
+
+def sources(rows, out):
+    """sources_<msg>_<model>.dat (issue 16): greedy senders at the points
+    that have page_pool rows, per queue count: for bounce, lend, pool
+    percpu and pool lock, Gbit/s, guest busy ns per payload byte and ns in
+    the page source per KiB copied."""
+    pool = [r for r in rows if r.get("mode") == "greedy" and r.get("label") == "pool"
+            and num(r, "src_alloc_ns_per_kib") == num(r, "src_alloc_ns_per_kib")]
+    for dm in sorted({r["dev_model"] for r in pool}):
+        for msg in sorted({r["msg_size"] for r in pool if r["dev_model"] == dm}, key=int):
+            pts = [r for r in rows if r.get("mode") == "greedy" and r["dev_model"] == dm
+                   and r.get("msg_size") == msg and r.get("senders") == "2"]
+            qs = sorted({r["queues"] for r in pts if r.get("label") == "pool"}, key=int)
+            with open(os.path.join(out, f"sources_{msg}_{dm}.dat"), "w") as fh:
+                fh.write("# queues, then per source (bounce lend pool_percpu pool_lock): gbit_s busy_ns_per_byte alloc_ns_per_kib\n")
+                for q in qs:
+                    vals = []
+                    for _, label, zc, alloc in SOURCES:
+                        g = [r for r in pts if r["queues"] == q and r.get("label") == label
+                             and (zc is None or r.get("zerocopy") == zc)
+                             and (alloc is None or r.get("pool_alloc") == alloc)]
+                        b = [busy(r) for r in g]
+                        b = [x for x in b if x == x]
+                        vals += [mean(g, "gbit_s"), statistics.median(b) if b else float("nan"),
+                                 mean(g, "src_alloc_ns_per_kib")]
+                    fh.write(q + " " + " ".join(f(v) for v in vals) + "\n")
+
+
 def main():
     src, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
@@ -154,6 +189,7 @@ def main():
             ("user send()\\non", sel(mode="user_send", senders=2, zerocopy="on")),
             ("MSG_ZEROCOPY\\n(percent 0)", sel(mode="user_msg_zerocopy", senders=2))]
     mechanism(allrows, out)
+    sources(allrows, out)
     with open(os.path.join(out, "bars.dat"), "w") as fh:
         fh.write("# label gbit_s memcpy_fraction\n")
         for label, rs in head:

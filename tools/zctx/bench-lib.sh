@@ -97,6 +97,23 @@ bench_sweep_axes() {
 	# never fills and the senders win the qdisc after every wake (softirq
 	# share 0.07 on the KUnit kernel, 0.62 with these).
 	B_RING_GREEDY=${ZCTX_BENCH_RING_GREEDY_ARGS-ring=8 inflight_kb=1024}
+	# The page_pool source (source=pool, issue 16) at the points with
+	# these sender counts, once per allocation variant, next to the
+	# bounce and lend runs of the same point (lending off: the pool is
+	# the only page source). ZCTX_BENCH_POOL_ALLOC="" leaves it out.
+	B_POOL_SENDERS=${ZCTX_BENCH_POOL_SENDERS:-2}
+	B_POOL_ALLOC=${ZCTX_BENCH_POOL_ALLOC-percpu lock}
+}
+
+# pool_points SENDERS ARGS...: the page_pool runs of one sweep point.
+pool_points() {
+	local s=$1 a
+	shift
+	case " $B_POOL_SENDERS " in *" $s "*) ;; *) return 0 ;; esac
+	for a in $B_POOL_ALLOC; do
+		echo "percent 0"
+		echo "greedy label=pool $* source=pool pool_alloc=$a"
+	done
 }
 
 write_main_plan() {
@@ -114,9 +131,12 @@ write_main_plan() {
 					echo "percent $p"
 					echo "greedy label=sweep dev_model=$m $B_RING $ga queues=$q senders=$s msg_size=$msg seconds=$secs"
 				done
+				pool_points "$s" "dev_model=$m $B_RING $ga queues=$q senders=$s msg_size=$msg seconds=$secs"
 			done
 		done; done; done
 	done
+	# ZCTX_BENCH_SOCKETS=0: greedy senders only (e.g. for the page_pool rows).
+	[ "${ZCTX_BENCH_SOCKETS:-1}" = 0 ] && return 0
 	echo "# real sockets, same boot: kernel TCP, user send(), MSG_ZEROCOPY"
 	echo "tcp-setup"
 	for m in $B_MODELS; do
@@ -177,6 +197,14 @@ write_plans() {
 				echo "greedy label=smoke $m queues=1 senders=2 msg_size=65536 verify_stride=1 seconds=$secs"
 			done
 		done
+		echo "# page_pool source: both allocation variants, both device"
+		echo "# models; pages back in their pool, nothing released"
+		echo "percent 0"
+		for m in "dev_model=instant" "dev_model=ring ring=8 inflight_kb=1024"; do
+			for a in percpu lock; do
+				echo "greedy label=smokepool $m source=pool pool_alloc=$a queues=1 senders=2 msg_size=65536 seconds=$secs"
+			done
+		done
 		echo "tcp-setup"
 		for m in instant ring; do
 			for p in 0 "$pct"; do
@@ -207,12 +235,19 @@ write_plans() {
 			echo "bad-write /sys/kernel/debug/zctx_bench/params $v"
 		done
 		echo "bad-write /sys/kernel/debug/zctx_bench/run senders=0"
+		echo "bad-write /sys/kernel/debug/zctx_bench/params source=bogus"
+		echo "bad-write /sys/kernel/debug/zctx_bench/params pool_alloc=bogus"
+		# (one word: the module's mode is tcp after the runs above)
+		echo "bad-write /sys/kernel/debug/zctx_bench/run source=pool"
 		echo "unload"
 		echo "expect-einval senders senders=0"
 		echo "expect-einval queues queues=17"
 		echo "expect-einval msg_size msg_size=100000"
 		echo "expect-einval mode mode=tcp"
 		echo "expect-einval dev_model dev_model=nic"
+		echo "expect-einval source source=bogus"
+		echo "expect-einval pool_alloc pool_alloc=bogus"
+		echo "expect-einval source source=pool senders=64 inflight_kb=65536"
 		echo "# unloading in the middle of a run"
 		echo "percent $pct"
 		echo "interrupt greedy 2 label=intr queues=1 senders=2 msg_size=65536 seconds=120"

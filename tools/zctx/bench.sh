@@ -20,6 +20,12 @@
 #                       (e.g. inflight_kb=4096)
 #   ZCTX_BENCH_RING_GREEDY_ARGS  parameters of the greedy runs in the ring
 #                       model (default "ring=8 inflight_kb=1024", see bench-lib.sh)
+#   ZCTX_BENCH_POOL_ALLOC  page_pool source runs (label=pool) at each greedy
+#                       point, one per variant (default "percpu lock"; ""
+#                       for none); ZCTX_BENCH_POOL_SENDERS: at these sender
+#                       counts only (default 2)
+#   ZCTX_BENCH_SOCKETS  0: the main boot runs greedy senders only (no
+#                       kernel TCP, user send() or MSG_ZEROCOPY rows)
 #   ZCTX_BENCH_PLANS    boots to run: "main small nic map" (default; quick:
 #                       "main nic map"); nic: the real-NIC mode (virtio-net behind
 #                       a tap in a network namespace made for the run; root);
@@ -115,6 +121,10 @@ python3 "$REPO/tools/zctx/bench_summary.py" "$OUTDIR/results.csv" |
 		"ring (TX ring of 64"
 	echo "descriptors per queue, BQL, completions ${ZCTX_BENCH_COMPLETE_US:-50} us" \
 		"after the packet left, paced by an hrtimer and a NAPI poll)."
+	echo "Pool rows: greedy senders with source=pool (page_pools of the device," \
+		"read in place, no PP_FLAG_DMA_MAP;"
+	echo "decryption is a no-op outside a CoCo guest), pool_alloc=${ZCTX_BENCH_POOL_ALLOC-percpu lock}," \
+		"lending off, at ${ZCTX_BENCH_POOL_SENDERS:-2} senders."
 	echo
 	cat "$OUTDIR/summary.txt"
 } > "$OUTDIR/table.txt"

@@ -6,7 +6,9 @@
                                         run; last line "N passed, N failed"
 
 Targets are reported, never asserted (benchmarks measure). The smoke
-check asserts correctness only: copies per byte above 1.9 with zero-copy
+check asserts correctness only (the page_pool source: pages read in place
+and back in their pool, none released or made during the run, copies per
+byte <= 1.02): copies per byte above 1.9 with zero-copy
 off; with it on pages lent, bytes mapped in place within 2% of the
 payload and copies per byte <= 1.02 at 64 KiB; copies per byte computed
 from the kernel's counters of what senders copied (copied_lent_bytes,
@@ -121,11 +123,13 @@ def noisy_points(rows):
     out, reps = [], defaultdict(list)
     for r in rows:
         reps[(r.get("label"), r.get("mode"), model(r), r.get("zerocopy"), r.get("percent"),
-              r.get("queues"), r.get("senders"), r.get("msg_size"))].append(num(r, "gbit_s"))
+              r.get("queues"), r.get("senders"), r.get("msg_size"),
+              r.get("pool_alloc", "-"))].append(num(r, "gbit_s"))
     for k, v in reps.items():
         v = [x for x in v if x == x]
         if len(v) > 1 and max(v) > 0 and (min(v) <= 0 or max(v) / min(v) > 1.5):
-            out.append(f"{k[0]} {k[1]} {k[2]} {k[3]} q={k[5]} s={k[6]} msg={k[7]}: "
+            out.append(f"{k[0]} {k[1]} {k[2]} {k[3]} q={k[5]} s={k[6]} msg={k[7]}"
+                       + (f" pool_alloc={k[8]}" if k[8] not in ("-", "", None) else "") + ": "
                        + " ".join(fmt(x) for x in v))
     return sorted(out)
 
@@ -177,7 +181,7 @@ def targets(out, rows, groups):
                    f" (target >= 0.5: {'met' if so >= 0.5 else 'NOT met'}); on: softirq copies/byte {fmt(sn, 4)} (target ~0),"
                    f" copies/byte {fmt(median(on, 'copies_per_byte'), 4)} (target <= 1.02); on/off {fmt(gn / go if go else float('nan'), 2)}x")
     # The percent sweep falls back on purpose: not part of the targets.
-    tgt = [r for r in rows if r.get("label") != "pct" and r.get("mode") in ("greedy", "tcp", "user_send")]
+    tgt = [r for r in rows if r.get("label") not in ("pct", "pool") and r.get("mode") in ("greedy", "tcp", "user_send")]
     on = [r for r in tgt if r.get("zerocopy") == "on" and r.get("msg_size") == "65536"]
     off = [r for r in tgt if r.get("zerocopy") == "off"]
     if on:
@@ -275,6 +279,54 @@ def map_lat_table(out, rows):
                        + f" | {rel[0]:>8} {rel[1]:>8} | {'/'.join(map(str, ns)):>5} {bad:>6}")
 
 
+SOURCES = (("bounce", "sweep", "off", None), ("lend", "sweep", "on", None),
+           ("pool percpu", "pool", None, "percpu"), ("pool lock", "pool", None, "lock"))
+
+
+def source_rows(rows, dm, msg, q, s, src):
+    """Greedy rows of one point taking pages from one transmit source."""
+    _, label, zc, alloc = src
+    return [r for r in rows if r.get("mode") == "greedy" and r.get("label") == label
+            and model(r) == dm and r.get("msg_size") == msg and r.get("queues") == q
+            and r.get("senders") == s and (zc is None or r.get("zerocopy") == zc)
+            and (alloc is None or r.get("pool_alloc") == alloc)]
+
+
+def sources_table(out, rows):
+    """Bounce, lend and the page_pool source (issue 16) side by side, at
+    every greedy point that has page_pool rows."""
+    pool = [r for r in rows if r.get("label") == "pool"]
+    if not pool:
+        return
+    out.append("")
+    out.append("Transmit page sources, greedy senders (medians): bounce = page_frag, lending off;"
+               " lend = page_frag lent by swiotlb; pool = page_pool of the device, read in place"
+               f" ({pool[0].get('pp_model', '-')}), one pool per CPU or one under a lock.")
+    out.append("  sirq = bytes copied in softirq per payload byte; cpu = guest busy ns per payload byte;"
+               " alloc = ns in the page source per page (page_frag: 32 KiB, pool: 4 KiB) and per KiB copied; free = ns to free a sent skb (release or recycle its pages) per frag and per KiB;"
+               " shared = KiB of shared memory at the peak (swiotlb slots + pool pages)")
+    out.append(f"{'model':>7} {'msg':>6} {'q':>2} {'s':>2} {'source':>11} | {'Gb/s':>7} {'x bnc':>5} | {'cpb':>6} {'sirq':>6} {'cpu':>7} |"
+               f" {'alloc':>7} {'al/KiB':>6} {'free':>6} {'fr/KiB':>6} | {'shared':>7} {'n':>2}")
+    for dm in ("instant", "ring"):
+        pts = sorted({(r.get("msg_size"), r.get("queues"), r.get("senders")) for r in pool if model(r) == dm},
+                     key=lambda k: tuple(int(x) for x in k))
+        for msg, q, s in pts:
+            base = median(source_rows(rows, dm, msg, q, s, SOURCES[0]), "gbit_s")
+            for src in SOURCES:
+                g = source_rows(rows, dm, msg, q, s, src)
+                if not g:
+                    continue
+                gb = median(g, "gbit_s")
+                out.append(f"{dm:>7} {msg:>6} {q:>2} {s:>2} {src[0]:>11} | {fmt(gb):>7} {fmt(gb / base if base else float('nan'), 2):>5} |"
+                           f" {fmt(median(g, 'copies_per_byte'), 4):>6} {fmt(median(g, 'softirq_copy_per_byte'), 3):>6}"
+                           f" {fmt(mbusy(g), 3):>7} | {fmt(median(g, 'src_alloc_ns_per_page'), 0):>7}"
+                           f" {fmt(median(g, 'src_alloc_ns_per_kib'), 1):>6} {fmt(median(g, 'free_ns_per_frag'), 0):>6} {fmt(median(g, 'free_ns_per_kib'), 1):>6} | {fmt(median(g, 'shared_kib_peak'), 0):>7} {len(g):>2}")
+    bad = [r for r in pool if r.get("pp_balanced") != "1" or r.get("pp_released") != "0"
+           or r.get("pp_slow_pages") != "0"]
+    out.append(f"  page_pool runs: {len(pool)}; unbalanced, with pages released to the page allocator"
+               f" or made during the run: {len(bad)}")
+
+
 def summary(rows):
     out = []
     groups = groups_of(rows)
@@ -287,6 +339,7 @@ def summary(rows):
         out.append("")
         out.append("Points whose repeats differ by more than 1.5x (Gbit/s of each repeat):")
         out += ["  " + n for n in noisy]
+    sources_table(out, rows)
     nic_table(out, rows)
     pct_table(out, rows)
     map_hold_table(out, rows)
@@ -299,8 +352,9 @@ def summary(rows):
 # bad-parameter loads, 22 bad writes (4 of them to
 # net.core.swiotlb_tx_lend), two good writes (resetting the zero-copy
 # high-water mark, opting the namespace in), four checks for each of two
-# interrupted runs, a bad value on the kernel command line.
-SMOKE_GUEST_CHECKS = 40
+# interrupted runs, a bad value on the kernel command line; for the
+# page_pool source (issue 16) three bad loads and three bad writes.
+SMOKE_GUEST_CHECKS = 46
 
 
 class Checker:
@@ -466,11 +520,40 @@ def smoke_tiny(check, rows):
             smoke_common(check, r, tag)
 
 
+def smoke_pool(check, rows):
+    """The page_pool source (issue 16): every page read in place and back
+    in its pool after the run, none given to the page allocator or made
+    during the run (it would not have been decrypted), the payload copied
+    once, no corruption, swiotlb balanced."""
+    for dm in ("instant", "ring"):
+        for alloc in ("percpu", "lock"):
+            rs = [r for r in rows if r.get("label") == "smokepool" and model(r) == dm
+                  and r.get("pool_alloc") == alloc]
+            check(bool(rs), f"pool {dm} pool_alloc={alloc}: a result line")
+            for r in rs:
+                tag = f"pool {dm} pool_alloc={alloc} run {r.get('run')}"
+                payload = num(r, "payload_bytes", 0)
+                check(r.get("tx_source") == "pool", f"{tag}: tx_source {r.get('tx_source')} == pool")
+                check(r.get("pp_balanced") == "1" and r.get("pp_released") == "0",
+                      f"{tag}: pp_balanced {r.get('pp_balanced')} == 1 (every page back in its pool,"
+                      f" pools destroyed), pp_released {r.get('pp_released')} == 0")
+                check(r.get("pp_slow_pages") == "0" and num(r, "pp_pages", 0) > 0,
+                      f"{tag}: pp_slow_pages {r.get('pp_slow_pages')} == 0 (pp_pages {r.get('pp_pages')} made before the run)")
+                check(payload > 0 and abs(num(r, "pp_in_place_bytes", 0) / payload - 1) <= 0.02,
+                      f"{tag}: pp_in_place_bytes {r.get('pp_in_place_bytes')} within 2% of payload_bytes {r.get('payload_bytes')}")
+                check(num(r, "copies_per_byte") <= 1.02,
+                      f"{tag}: copies_per_byte {r.get('copies_per_byte')} <= 1.02")
+                check(num(r, "zc_allocs", 1) == 0, f"{tag}: zc_allocs {r.get('zc_allocs')} == 0 (lending off)")
+                check(r.get("map_errors") == "0", f"{tag}: map_errors {r.get('map_errors')} == 0")
+                smoke_common(check, r, tag)
+
+
 def smoke(rows, guest_errors=0, logs=()):
     check = Checker()
     smoke_guest(check, guest_errors, logs)
     smoke_main(check, rows)
     smoke_user(check, rows)
+    smoke_pool(check, rows)
     smoke_tiny(check, rows)
     smoke_cmdline(check, rows)
     print(f"{check.passed} passed, {check.failed} failed")
