@@ -80,10 +80,29 @@ if [ ${#unsorted[@]} -gt 0 ]; then
 	warn "changes to files no patch touches went into a new patch" \
 		"'zctx: UNSORTED changes ...': ${unsorted[*]}; split it and write its message"
 fi
-if [ "$fixups" -gt 0 ] &&
-   ! GIT_SEQUENCE_EDITOR=: g rebase -q -i --autosquash --committer-date-is-author-date zctx-base; then
-	g rebase --abort || true
-	die "folding the changes into the patches failed; the fixup commits are on top of $TREE"
+if [ "$fixups" -gt 0 ]; then
+	# The rebase checks out zctx-base and replays every patch, rewriting
+	# each file the patches touch, although the tree it ends with is the
+	# one it started from. Give those files their modification times
+	# back, or the next kernel build recompiles everything that includes
+	# them (sock.h, skbuff.h, mm.h, ...).
+	pre_tree=$(g rev-parse 'HEAD^{tree}')
+	mtimes=$(mktemp)
+	g diff -z --name-only zctx-base HEAD |
+		(cd "$TREE" && xargs -0 -r stat -c '%.9Y %n' 2>/dev/null) > "$mtimes" || true
+	if ! GIT_SEQUENCE_EDITOR=: g rebase -q -i --autosquash --committer-date-is-author-date zctx-base; then
+		g rebase --abort || true
+		rm -f "$mtimes"
+		die "folding the changes into the patches failed; the fixup commits are on top of $TREE"
+	fi
+	if [ "$(g rev-parse 'HEAD^{tree}')" = "$pre_tree" ]; then
+		while read -r t f; do
+			touch -m -d "@$t" -- "$TREE/$f"
+		done < "$mtimes"
+	else
+		warn "the tree changed while folding; file times not restored"
+	fi
+	rm -f "$mtimes"
 fi
 for c in $(g rev-list --reverse zctx-base..HEAD); do
 	g log -1 --format=%B "$c" | grep -q '^Signed-off-by: ' ||
