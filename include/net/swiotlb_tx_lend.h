@@ -16,6 +16,10 @@ struct page_frag;
 struct sk_buff;
 struct sock;
 
+/* Values of sock::sk_tx_lend; 0: never given lent pages. */
+#define SK_TX_LEND_LENT		1
+#define SK_TX_LEND_STOP		2
+
 bool sk_page_frag_refill_lend(struct sock *sk, struct page_frag *pfrag,
 			      struct dst_entry *dst, size_t hint);
 void sk_page_frag_lend_end(struct page_frag *pfrag);

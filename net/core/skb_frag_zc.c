@@ -277,7 +277,7 @@ static bool sk_tx_lend_allowed(const struct sock *sk)
 	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
 		return false;
 	if (!READ_ONCE(sock_net(sk)->core.sysctl_swiotlb_tx_lend) ||
-	    READ_ONCE(sk->sk_tx_lend_stop))
+	    READ_ONCE(sk->sk_tx_lend) == SK_TX_LEND_STOP)
 		return false;
 	if (sk_is_tcp(sk) && inet_csk(sk)->icsk_ulp_ops)
 		return false;
@@ -310,7 +310,10 @@ static struct io_tlb_mem *dst_tx_lend_mem(const struct sock *sk,
  *		route, which is then validated as the transmit path would.
  *
  * The whole allow-list of the file comment, evaluated at the moment of
- * the copy. Called by sk_page_frag_refill_lend(), once per new page.
+ * the copy. Called by sk_page_frag_refill_lend(), once per new page. A
+ * socket that gets an allocator is marked SK_TX_LEND_LENT the first time,
+ * so that the transmit-side checks skip sockets that never lent; a socket
+ * already stopped stays stopped.
  *
  * Context: Socket lock held when @dst is %NULL; otherwise a reference on
  * @dst. An obsolete route is not dropped here: the transmit path does that.
@@ -327,6 +330,8 @@ struct io_tlb_mem *sk_tx_lend_mem(struct sock *sk, struct dst_entry *dst)
 		dst = __sk_dst_get(sk);
 	mem = dst_tx_lend_mem(sk, dst);
 	rcu_read_unlock();
+	if (mem && !READ_ONCE(sk->sk_tx_lend))
+		cmpxchg(&sk->sk_tx_lend, 0, SK_TX_LEND_LENT);
 	return mem;
 }
 
@@ -359,9 +364,11 @@ static bool skb_tx_lend_stop(struct sk_buff *skb, int mib)
 {
 	struct sock *sk = skb->sk;
 
-	if (!sk || !sk_fullsock(sk) || !skb_has_lent_frags(skb))
+	/* Only a socket that was given lent pages can carry them. */
+	if (!sk || !sk_fullsock(sk) || !READ_ONCE(sk->sk_tx_lend) ||
+	    !skb_has_lent_frags(skb))
 		return false;
-	WRITE_ONCE(sk->sk_tx_lend_stop, 1);
+	WRITE_ONCE(sk->sk_tx_lend, SK_TX_LEND_STOP);
 	NET_INC_STATS(sock_net(sk), mib);
 	return true;
 }

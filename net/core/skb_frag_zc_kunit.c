@@ -2135,7 +2135,7 @@ static void zc_local_delivery_test(struct kunit *test)
 	while (zc_local_deliveries() == n0 && time_before(jiffies, timeout))
 		msleep(20);
 	KUNIT_EXPECT_GT(test, zc_local_deliveries(), n0);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_tx_lend_stop), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_tx_lend), SK_TX_LEND_STOP);
 	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sk, NULL));
 
 	/* Without the hook, retransmits reach the peer; no more lending. */
@@ -2666,7 +2666,7 @@ static void zc_dev_forward_test(struct kunit *test)
 	n0 = zc_local_deliveries();
 	dev_forward_skb(dev, skb);
 	KUNIT_EXPECT_EQ(test, zc_local_deliveries(), n0 + 1);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend_stop), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend), SK_TX_LEND_STOP);
 }
 
 /*
@@ -2702,7 +2702,7 @@ static void zc_copied_feedback_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
 	KUNIT_EXPECT_GE(test, w1.linear - w0.linear, (long)ZC_REAL_CHUNK);
 	KUNIT_EXPECT_GT(test, zc_copied_events(), n0);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_tx_lend_stop), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_tx_lend), SK_TX_LEND_STOP);
 	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sk, NULL));
 
 	/* Scatter-gather back: this socket still gets ordinary pages. */
