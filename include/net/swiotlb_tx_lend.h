@@ -81,6 +81,19 @@ static inline void skb_tx_lend_check_features(struct sk_buff *skb,
 }
 
 /**
+ * skb_tx_lend_check_copy() - note a sent packet the stack copies as a whole
+ * @skb:	Packet whose payload is about to be copied into new linear
+ *		skbs (the IP fragmentation slow path).
+ *
+ * A static branch when lending is off; see skb_tx_lend_copied().
+ */
+static inline void skb_tx_lend_check_copy(struct sk_buff *skb)
+{
+	if (swiotlb_zc_enabled() && skb->data_len)
+		skb_tx_lend_copied(skb);
+}
+
+/**
  * sk_page_frag_count_copy() - count payload a sender copied into a page_frag
  * @pfrag:	The page_frag the payload was just copied into.
  * @len:	Bytes copied.

@@ -394,22 +394,24 @@ void skb_tx_lend_local(struct sk_buff *skb)
 }
 
 /**
- * skb_tx_lend_copied() - a sent packet's frags are copied for its device
- * @skb:	Packet validated for a device without scatter-gather for it.
+ * skb_tx_lend_copied() - a sent packet's frags are copied before the device
+ * @skb:	Packet validated for a device without scatter-gather for it,
+ *		or fragmented by copying (IP fragmentation slow path).
  *
  * The eligibility check saw scatter-gather on every device of the route,
  * but the device refused it for this packet (its features changed, or its
- * ndo_features_check() said so): the stack copies the frags into linear
- * buffers and lent pages hold shared slots for nothing. This is the
- * feedback for devices that do not map lent frags in place: the socket
- * never gets lent pages again, and the packet is counted as TxLendCopied
- * and warned about once.
+ * ndo_features_check() said so), or the path MTU dropped under a datagram
+ * built for the old one: the stack copies the frags into linear buffers
+ * and lent pages hold shared slots for nothing. This is the feedback for
+ * paths that do not map lent frags in place: the socket never gets lent
+ * pages again, and the packet is counted as TxLendCopied and warned about
+ * once.
  *
  * Context: Any context; callers test swiotlb_zc_enabled() first.
  */
 void skb_tx_lend_copied(struct sk_buff *skb)
 {
 	if (skb_tx_lend_stop(skb, LINUX_MIB_TXLENDCOPIED))
-		pr_warn_once("%s: lent swiotlb pages of a packet are copied for a device without scatter-gather; lending stopped for its socket\n",
+		pr_warn_once("%s: lent swiotlb pages of a packet are copied before the device; lending stopped for its socket\n",
 			     netdev_name(skb->dev));
 }

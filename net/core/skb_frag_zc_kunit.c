@@ -2622,17 +2622,21 @@ static void zc_qdisc_test(struct kunit *test)
 /*
  * 14. dev_forward_skb(), as veth, ipvlan or a macvlan in bridge mode hand
  * a packet to a device in the guest: a packet with a lent frag that still
- * belongs to its socket is counted, and the socket stops lending.
+ * belongs to its socket is counted, and the socket stops lending. The
+ * frag is a page the socket was really lent (sk_page_frag_refill_lend()
+ * on a connection through the NIC), so the socket is marked as it is
+ * when tcp_sendmsg_locked() lends.
  */
 static void zc_dev_forward_test(struct kunit *test)
 {
-	struct io_tlb_mem *mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
+	struct page_frag pf = {};
 	struct net_device *dev;
 	unsigned long n0;
-	struct socket *sock;
 	struct sk_buff *skb;
-	struct page *page;
+	struct zc_conn *c;
 	struct ethhdr *eth;
+	struct sock *sk;
+	bool ok;
 	int err;
 
 	dev = alloc_netdev(sizeof(struct zc_ndev_priv), "zceth%d",
@@ -2648,25 +2652,34 @@ static void zc_dev_forward_test(struct kunit *test)
 	err = dev_open(dev, NULL);
 	rtnl_unlock();
 	KUNIT_ASSERT_EQ(test, err, 0);
-	sock = zc_sock_new(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
-	page = zc_lend(mem, 0);
-	KUNIT_ASSERT_NOT_NULL(test, page);
+	c = zc_conn_open(test, true);
+	sk = c->csock->sk;
+	lock_sock(sk);
+	ok = sk_page_frag_refill_lend(sk, &pf, NULL, PAGE_SIZE);
+	release_sock(sk);
+	KUNIT_ASSERT_TRUE(test, ok);
+	if (!zc_page_lent(pf.page))
+		put_page(pf.page);
+	KUNIT_ASSERT_TRUE(test, zc_page_lent(pf.page));
+	KUNIT_ASSERT_EQ(test, READ_ONCE(sk->sk_tx_lend), SK_TX_LEND_LENT);
 
 	skb = alloc_skb(128, GFP_KERNEL);
 	if (!skb)
-		put_page(page);
+		put_page(pf.page);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	skb_reserve(skb, NET_IP_ALIGN);
 	eth = skb_put_zero(skb, ETH_HLEN);
 	ether_addr_copy(eth->h_dest, dev->dev_addr);
 	eth->h_proto = htons(ETH_P_IP);
-	skb_add_rx_frag(skb, 0, page, 0, 100, PAGE_SIZE);
+	/* The skb takes the page_frag's reference. */
+	skb_add_rx_frag(skb, 0, pf.page, 0, 100, PAGE_SIZE);
 	skb->dev = dev;
-	skb_set_owner_w(skb, sock->sk);
+	skb_set_owner_w(skb, sk);
 	n0 = zc_local_deliveries();
 	dev_forward_skb(dev, skb);
 	KUNIT_EXPECT_EQ(test, zc_local_deliveries(), n0 + 1);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend), SK_TX_LEND_STOP);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_tx_lend), SK_TX_LEND_STOP);
+	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sk, NULL));
 }
 
 /*
@@ -2715,6 +2728,121 @@ static void zc_copied_feedback_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
 	KUNIT_EXPECT_GE(test, w1.bounced - w0.bounced, (long)ZC_REAL_CHUNK);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->priv->errors), 0);
+}
+
+/*
+ * 16. Lent frags the IP layer copies: a corked UDP datagram built in
+ * 1500-byte pieces leaves after the NIC's MTU dropped to 1280, so IP
+ * fragmentation takes its slow path and copies the payload into new
+ * linear skbs. That is TxLendCopied, as for a device without
+ * scatter-gather. With the MTU unchanged, the fast path splits the
+ * datagram along its frag_list and the NIC maps the lent frags in place.
+ */
+struct zc_frag_case {
+	const char *name;
+	int family;
+	bool mtu_drop;
+};
+
+static const struct zc_frag_case zc_frag_cases[] = {
+	{ "ipv4_fast_path", AF_INET, false },
+	{ "ipv4_mtu_drop_slow_path", AF_INET, true },
+	{ "ipv6_fast_path", AF_INET6, false },
+	{ "ipv6_mtu_drop_slow_path", AF_INET6, true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(zc_frag, zc_frag_cases, name);
+
+/* A connected UDP socket of @family to the NIC's peer, port 9. */
+static struct socket *zc_udp_peer_sock(struct kunit *test, int family)
+{
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(9),
+		.sin6_addr = zc_peer_addr6,
+	};
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(9),
+		.sin_addr.s_addr = htonl(ZC_PEER_ADDR),
+	};
+	struct socket *sock = zc_sock_new(test, family, SOCK_DGRAM,
+					  IPPROTO_UDP);
+	int err;
+
+	if (family == AF_INET6)
+		err = kernel_connect(sock, (struct sockaddr *)&sin6,
+				     sizeof(sin6), 0);
+	else
+		err = kernel_connect(sock, (struct sockaddr *)&sin,
+				     sizeof(sin), 0);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return sock;
+}
+
+static void zc_frag_copied_test(struct kunit *test)
+{
+	const struct zc_frag_case *fc = test->param_value;
+	struct zc_ndev_priv *priv;
+	struct net_device *ndev;
+	struct msghdr msg = {};
+	unsigned long n0, l0;
+	struct socket *sock;
+	struct kvec kv;
+	unsigned int i;
+	u8 *buf;
+	int err;
+
+	KUNIT_ASSERT_TRUE_MSG(test, swiotlb_zc_mem_can_lend(zc_default_mem),
+			      "the kernel must bounce every DMA (swiotlb=force)");
+	ndev = zc_nic_new(test, zc_dma_dev_new(test, NULL), true);
+	priv = netdev_priv(ndev);
+	WRITE_ONCE(priv->reflect, false);
+	if (fc->family == AF_INET6)
+		KUNIT_ASSERT_EQ(test, zc_addr6_add(ndev), 0);
+	buf = kunit_kmalloc(test, 1200, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < 1200; i++)
+		buf[i] = zc_pattern(i);
+	sock = zc_udp_peer_sock(test, fc->family);
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sock->sk, NULL),
+			    zc_default_mem);
+
+	/* 100 linear bytes, then 3600 in lent frags: three pieces. */
+	for (i = 0; i < 4; i++) {
+		kv.iov_base = buf;
+		kv.iov_len = i ? 1200 : 100;
+		msg.msg_flags = MSG_MORE;
+		err = kernel_sendmsg(sock, &msg, &kv, 1, kv.iov_len);
+		KUNIT_ASSERT_EQ(test, err, (int)kv.iov_len);
+	}
+	if (fc->mtu_drop) {
+		rtnl_lock();
+		err = dev_set_mtu(ndev, IPV6_MIN_MTU);
+		rtnl_unlock();
+		KUNIT_ASSERT_EQ(test, err, 0);
+	}
+	n0 = zc_copied_events();
+	l0 = atomic_long_read(&priv->lent_bytes);
+	/* An empty send without MSG_MORE sends the corked datagram. */
+	msg.msg_flags = 0;
+	err = kernel_sendmsg(sock, &msg, &kv, 0, 0);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	if (fc->mtu_drop) {
+		KUNIT_EXPECT_GT(test, zc_copied_events(), n0);
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&priv->lent_bytes), l0);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend),
+				SK_TX_LEND_STOP);
+		KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sock->sk, NULL));
+	} else {
+		KUNIT_EXPECT_EQ(test, zc_copied_events(), n0);
+		KUNIT_EXPECT_GE(test, atomic_long_read(&priv->lent_bytes) - l0,
+				3000L);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend),
+				SK_TX_LEND_LENT);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&priv->errors), 0);
 }
 
 static int zc_test_init(struct kunit *test)
@@ -2834,6 +2962,7 @@ static struct kunit_case zc_test_cases[] = {
 	KUNIT_CASE_SLOW(zc_qdisc_test),
 	KUNIT_CASE(zc_dev_forward_test),
 	KUNIT_CASE_SLOW(zc_copied_feedback_test),
+	KUNIT_CASE_PARAM(zc_frag_copied_test, zc_frag_gen_params),
 	{}
 };
 
