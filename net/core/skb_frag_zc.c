@@ -313,7 +313,8 @@ static struct io_tlb_mem *dst_tx_lend_mem(const struct sock *sk,
  * the copy. Called by sk_page_frag_refill_lend(), once per new page. A
  * socket that gets an allocator is marked SK_TX_LEND_LENT the first time,
  * so that the transmit-side checks skip sockets that never lent; a socket
- * already stopped stays stopped.
+ * stopped meanwhile (from the transmit path, without the socket lock)
+ * stays stopped and gets ordinary pages.
  *
  * Context: Socket lock held when @dst is %NULL; otherwise a reference on
  * @dst. An obsolete route is not dropped here: the transmit path does that.
@@ -330,8 +331,12 @@ struct io_tlb_mem *sk_tx_lend_mem(struct sock *sk, struct dst_entry *dst)
 		dst = __sk_dst_get(sk);
 	mem = dst_tx_lend_mem(sk, dst);
 	rcu_read_unlock();
-	if (mem && !READ_ONCE(sk->sk_tx_lend))
+	if (!mem)
+		return NULL;
+	if (!READ_ONCE(sk->sk_tx_lend))
 		cmpxchg(&sk->sk_tx_lend, 0, SK_TX_LEND_LENT);
+	if (READ_ONCE(sk->sk_tx_lend) == SK_TX_LEND_STOP)
+		return NULL;
 	return mem;
 }
 
@@ -364,7 +369,10 @@ static bool skb_tx_lend_stop(struct sk_buff *skb, int mib)
 {
 	struct sock *sk = skb->sk;
 
-	/* Only a socket that was given lent pages can carry them. */
+	/*
+	 * A socket's own sendmsg() puts lent pages only into the skbs of a
+	 * socket marked SK_TX_LEND_LENT; others are not examined.
+	 */
 	if (!sk || !sk_fullsock(sk) || !READ_ONCE(sk->sk_tx_lend) ||
 	    !skb_has_lent_frags(skb))
 		return false;
@@ -390,7 +398,7 @@ void skb_tx_lend_local(struct sk_buff *skb)
 {
 	if (skb_tx_lend_stop(skb, LINUX_MIB_TXLENDLOCALDELIVERY))
 		pr_warn_once("%s: a packet with lent swiotlb pages was delivered inside the guest; lending stopped for its socket\n",
-			     netdev_name(skb->dev));
+			     skb->dev ? netdev_name(skb->dev) : "?");
 }
 
 /**
@@ -413,5 +421,5 @@ void skb_tx_lend_copied(struct sk_buff *skb)
 {
 	if (skb_tx_lend_stop(skb, LINUX_MIB_TXLENDCOPIED))
 		pr_warn_once("%s: lent swiotlb pages of a packet are copied before the device; lending stopped for its socket\n",
-			     netdev_name(skb->dev));
+			     skb->dev ? netdev_name(skb->dev) : "?");
 }

@@ -2659,21 +2659,19 @@ static void zc_dev_forward_test(struct kunit *test)
 	ok = sk_page_frag_refill_lend(sk, &pf, NULL, PAGE_SIZE);
 	release_sock(sk);
 	KUNIT_ASSERT_TRUE(test, ok);
-	if (!zc_page_lent(pf.page))
-		put_page(pf.page);
-	KUNIT_ASSERT_TRUE(test, zc_page_lent(pf.page));
-	KUNIT_ASSERT_EQ(test, READ_ONCE(sk->sk_tx_lend), SK_TX_LEND_LENT);
-
 	skb = alloc_skb(128, GFP_KERNEL);
-	if (!skb)
+	if (!skb || !zc_page_lent(pf.page)) {
+		kfree_skb(skb);
 		put_page(pf.page);
-	KUNIT_ASSERT_NOT_NULL(test, skb);
+		KUNIT_FAIL_AND_ABORT(test, "no skb, or the page was not lent");
+	}
 	skb_reserve(skb, NET_IP_ALIGN);
 	eth = skb_put_zero(skb, ETH_HLEN);
 	ether_addr_copy(eth->h_dest, dev->dev_addr);
 	eth->h_proto = htons(ETH_P_IP);
 	/* The skb takes the page_frag's reference. */
 	skb_add_rx_frag(skb, 0, pf.page, 0, 100, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_tx_lend), SK_TX_LEND_LENT);
 	skb->dev = dev;
 	skb_set_owner_w(skb, sk);
 	n0 = zc_local_deliveries();
@@ -2807,8 +2805,7 @@ static void zc_frag_copied_test(struct kunit *test)
 	for (i = 0; i < 1200; i++)
 		buf[i] = zc_pattern(i);
 	sock = zc_udp_peer_sock(test, fc->family);
-	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sock->sk, NULL),
-			    zc_default_mem);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend), 0);
 
 	/*
 	 * 100 bytes, then 3600: three pieces of at most 1500 bytes; what
@@ -2823,6 +2820,9 @@ static void zc_frag_copied_test(struct kunit *test)
 	}
 	zc_corked_frags(sock->sk, &q);
 	KUNIT_ASSERT_GT_MSG(test, q.lent_len, 0, "no lent frags corked");
+	/* The append path marked the socket when it lent. */
+	KUNIT_ASSERT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend),
+			SK_TX_LEND_LENT);
 	if (fc->mtu_drop) {
 		rtnl_lock();
 		err = dev_set_mtu(ndev, IPV6_MIN_MTU);
