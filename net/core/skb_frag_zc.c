@@ -199,6 +199,19 @@ static bool macvlan_tx_leaves_as_is(const struct net_device *dev)
 	       vlan->mode == MACVLAN_MODE_PRIVATE;
 }
 
+/*
+ * The device a vlan sends through: one level down. vlan_dev_real_dev()
+ * skips every stacked vlan to the bottom, and each level must be checked.
+ */
+static const struct net_device *vlan_lower_dev(const struct net_device *dev)
+{
+#if IS_ENABLED(CONFIG_VLAN_8021Q)
+	return vlan_dev_priv(dev)->real_dev;
+#else
+	return NULL;
+#endif
+}
+
 /* Walk @dev down to its real device; %NULL if a level may keep the payload. */
 static const struct net_device *netdev_zc_real_dev(const struct net_device *dev)
 {
@@ -208,7 +221,9 @@ static const struct net_device *netdev_zc_real_dev(const struct net_device *dev)
 		if (!netdev_tx_leaves_as_is(dev))
 			return NULL;
 		if (is_vlan_dev(dev)) {
-			dev = vlan_dev_real_dev(dev);
+			dev = vlan_lower_dev(dev);
+			if (!dev)
+				return NULL;
 		} else if (IS_ENABLED(CONFIG_MACVLAN) && netif_is_macvlan(dev)) {
 			if (!macvlan_tx_leaves_as_is(dev))
 				return NULL;
