@@ -2401,7 +2401,7 @@ static void zc_idle_test(struct kunit *test)
  * 11. Every page_frag user but the copying sendmsg() paths gets ordinary
  * pages by construction, even for a socket that may lend: splice of
  * received data (linear_to_page()), kTLS, skmsg and KCM refill through
- * sk_page_frag_refill().
+ * sk_page_frag_refill(). Case 16 runs the splice path itself.
  */
 static void zc_refill_allow_list_test(struct kunit *test)
 {
