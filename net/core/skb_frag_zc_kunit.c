@@ -36,11 +36,13 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/netlink.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/skmsg.h>
 #include <linux/slab.h>
 #include <linux/sockptr.h>
+#include <linux/splice.h>
 #include <linux/swiotlb.h>
 #include <linux/uio.h>
 #include <net/dst.h>
@@ -2518,7 +2520,7 @@ static void zc_idle_test(struct kunit *test)
  * 11. Every page_frag user but the copying sendmsg() paths gets ordinary
  * pages by construction, even for a socket that may lend: splice of
  * received data (linear_to_page()), kTLS, skmsg and KCM refill through
- * sk_page_frag_refill().
+ * sk_page_frag_refill(). Case 16 runs the splice path itself.
  */
 static void zc_refill_allow_list_test(struct kunit *test)
 {
@@ -2975,6 +2977,293 @@ static void zc_frag_copied_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&priv->errors), 0);
 }
 
+/*
+ * 17. Splice of received data: tcp_splice_read() hands the linear part of
+ * a received skb to linear_to_page(), which copies it into the socket's
+ * page_frag (sk_page_frag(): the task's, for this kernel socket). That
+ * refill is not a copying sendmsg(): the pages in the pipe are ordinary
+ * even when the receiving socket, on its route through the NIC, may lend.
+ * The NIC's receive path (zc_dev_reflect()) makes linear skbs with a
+ * kmalloc()ed head, so every received byte goes through linear_to_page().
+ */
+#define ZC_SPLICE_BYTES		(32 * 1024)
+/* At most one page per splice: the copies all fit in one page_frag page. */
+#define ZC_SPLICE_CALL		PAGE_SIZE
+
+struct zc_splice {
+	struct socket *sock;
+	struct file *sock_file;
+	struct file *pipe[2];
+};
+
+static void zc_splice_close(void *data)
+{
+	struct zc_splice *s = data;
+
+	if (s->pipe[0]) {
+		__fput_sync(s->pipe[0]);
+		__fput_sync(s->pipe[1]);
+	}
+	sock_no_linger(s->sock->sk);
+	/* Releases the accepted socket too. */
+	__fput_sync(s->sock_file);
+}
+
+/* A file for the accepted socket, as accept(2) makes, and a pipe(2). */
+static struct zc_splice *zc_splice_open(struct kunit *test, struct zc_conn *c)
+{
+	struct zc_splice *s;
+	int err;
+
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	/* The file owns the socket now, released or not. */
+	s->sock = c->asock;
+	c->asock = NULL;
+	s->sock_file = sock_alloc_file(s->sock, 0, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s->sock_file));
+	err = kunit_add_action_or_reset(test, zc_splice_close, s);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, create_pipe_files(s->pipe, 0), 0);
+	return s;
+}
+
+/* Wait until @len bytes wait in @sk's receive queue and @tx sent all. */
+static bool zc_rcv_wait(struct sock *sk, struct sock *tx, size_t len)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(ZC_DRAIN_MS);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	for (;;) {
+		u32 inq = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
+
+		if (inq >= len && !READ_ONCE(tx->sk_wmem_queued))
+			return true;
+		if (time_after(jiffies, timeout))
+			return false;
+		msleep(20);
+	}
+}
+
+/* Bytes in @sk's receive queue that skb_splice_bits() copies first. */
+static size_t zc_rcvq_locked_linear(struct sock *sk)
+{
+	struct sk_buff *skb;
+	size_t bytes = 0;
+
+	lock_sock(sk);
+	skb_queue_walk(&sk->sk_receive_queue, skb)
+		if (!skb->data_len && skb_head_is_locked(skb))
+			bytes += skb->len;
+	release_sock(sk);
+	return bytes;
+}
+
+/* How many bytes of @buf, from the start, are the stream's from @off on. */
+static size_t zc_pattern_match(const u8 *buf, size_t off, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != zc_pattern(off + i))
+			break;
+	return i;
+}
+
+/* What the pipe's buffers hold, and in which pages. */
+struct zc_pipe_where {
+	size_t bytes, lent, in_frag;
+	unsigned int bufs;
+};
+
+static void zc_pipe_where(struct pipe_inode_info *pipe, struct page *frag,
+			  struct zc_pipe_where *pw)
+{
+	unsigned int slot;
+
+	memset(pw, 0, sizeof(*pw));
+	pipe_lock(pipe);
+	for (slot = pipe->tail; slot != pipe->head; slot++) {
+		const struct pipe_buffer *buf = pipe_buf(pipe, slot);
+
+		pw->bufs++;
+		pw->bytes += buf->len;
+		if (zc_page_lent(buf->page))
+			pw->lent += buf->len;
+		if (buf->page == frag)
+			pw->in_frag += buf->len;
+	}
+	pipe_unlock(pipe);
+}
+
+static void zc_splice_test(struct kunit *test)
+{
+	size_t start, got = 0, lent = 0, in_frag = 0;
+	unsigned long copied_lent, copied;
+	struct pipe_inode_info *pipe;
+	struct zc_where w0, w1;
+	struct zc_splice *s;
+	unsigned int bufs = 0;
+	struct zc_conn *c;
+	struct sock *sk;
+
+	c = zc_conn_open(test, true);
+	s = zc_splice_open(test, c);
+	sk = s->sock->sk;
+	pipe = get_pipe_info(s->pipe[0], true);
+	KUNIT_ASSERT_NOT_NULL(test, pipe);
+	KUNIT_ASSERT_PTR_EQ(test, sk_page_frag(sk), &current->task_frag);
+
+	/* 32 KiB in small linear skbs, left in the receive queue. */
+	start = c->off;
+	zc_conn_send(test, c, ZC_SPLICE_BYTES, false);
+	KUNIT_ASSERT_TRUE_MSG(test, zc_rcv_wait(sk, c->csock->sk,
+						ZC_SPLICE_BYTES),
+			      "the data did not arrive");
+	KUNIT_ASSERT_EQ(test, zc_rcvq_locked_linear(sk),
+			(size_t)ZC_SPLICE_BYTES);
+	/* The receiving socket's route would get it lent pages. */
+	lock_sock(sk);
+	KUNIT_EXPECT_PTR_EQ(test, sk_tx_lend_mem(sk, NULL), zc_default_mem);
+	release_sock(sk);
+
+	zc_where(c, &w0);
+	while (got < ZC_SPLICE_BYTES) {
+		struct zc_pipe_where pw;
+		ssize_t n, ret;
+
+		/* Each splice starts a new page_frag page. */
+		zc_task_frag_drop();
+		n = do_splice(s->sock_file, NULL, s->pipe[1], NULL,
+			      min_t(size_t, ZC_SPLICE_BYTES - got,
+				    ZC_SPLICE_CALL), 0);
+		KUNIT_ASSERT_GT_MSG(test, n, 0, "splice at %zu", got);
+		zc_pipe_where(pipe, current->task_frag.page, &pw);
+		KUNIT_ASSERT_EQ(test, pw.bytes, (size_t)n);
+		bufs += pw.bufs;
+		lent += pw.lent;
+		in_frag += pw.in_frag;
+		/* Read out of the pipe, as the application would. */
+		ret = kernel_read(s->pipe[0], c->rbuf, n, NULL);
+		KUNIT_ASSERT_EQ(test, ret, n);
+		KUNIT_EXPECT_EQ_MSG(test, zc_pattern_match(c->rbuf, start + got,
+							   n), (size_t)n,
+				    "spliced bytes differ after %zu", got);
+		got += n;
+	}
+	zc_where(c, &w1);
+	copied_lent = w1.st.copied_lent_bytes - w0.st.copied_lent_bytes;
+	copied = w1.st.copied_bytes - w0.st.copied_bytes;
+
+	/* Every spliced byte was copied by linear_to_page()... */
+	KUNIT_EXPECT_EQ(test, in_frag, (size_t)ZC_SPLICE_BYTES);
+	/* ... into an ordinary page: nothing lent, nothing counted. */
+	KUNIT_EXPECT_EQ(test, lent, (size_t)0);
+	KUNIT_EXPECT_EQ(test, w1.st.allocs, w0.st.allocs);
+	KUNIT_EXPECT_EQ(test, copied_lent, 0UL);
+	KUNIT_EXPECT_EQ(test, copied, 0UL);
+	KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->priv->errors), 0);
+	kunit_info(test, "%zu bytes spliced in %u pipe buffers: %zu copied into the page_frag, %zu in lent pages",
+		   got, bufs, in_frag, lent);
+}
+
+/*
+ * 18. A per-socket IPsec policy set after connect() with
+ * setsockopt(IP_XFRM_POLICY) (xfrm_user_policy(), compiled by xfrm_user):
+ * the socket's route is reset, and once TCP routed again (the new route
+ * is valid and has no transform: the policy allows the flow as it is) the
+ * next refill is still ordinary. Lending resumes when the policy is gone.
+ */
+static int zc_sk_policy(struct socket *sock, bool set)
+{
+	struct xfrm_userpolicy_info p = {
+		.sel.family = AF_INET,
+		.lft = {
+			.soft_byte_limit = XFRM_INF,
+			.hard_byte_limit = XFRM_INF,
+			.soft_packet_limit = XFRM_INF,
+			.hard_packet_limit = XFRM_INF,
+		},
+		.dir = XFRM_POLICY_OUT,
+		.action = XFRM_POLICY_ALLOW,
+		.share = XFRM_SHARE_ANY,
+	};
+
+	/* ip xfrm policy dir out action allow, on this socket only */
+	return sock->ops->setsockopt(sock, SOL_IP, IP_XFRM_POLICY,
+				     set ? KERNEL_SOCKPTR(&p) :
+					   KERNEL_SOCKPTR(NULL),
+				     set ? sizeof(p) : 0);
+}
+
+/*
+ * After the policy change reset the socket's route: send a chunk, so that
+ * TCP routes again, and return what the new route allows.
+ */
+static struct io_tlb_mem *zc_sk_reroute(struct kunit *test, struct zc_conn *c)
+{
+	struct sock *sk = c->csock->sk;
+	struct io_tlb_mem *mem;
+	struct dst_entry *dst;
+
+	zc_conn_send(test, c, ZC_REAL_CHUNK, true);
+	lock_sock(sk);
+	dst = __sk_dst_check(sk, 0);
+	KUNIT_EXPECT_NOT_NULL(test, dst);
+	if (dst) {
+		KUNIT_EXPECT_NULL(test, dst_xfrm(dst));
+		KUNIT_EXPECT_PTR_EQ(test, netdev_zc_mem(dst->dev),
+				    zc_default_mem);
+	}
+	mem = sk_tx_lend_mem(sk, NULL);
+	release_sock(sk);
+	/* The next refill asks again. */
+	zc_task_frag_drop();
+	return mem;
+}
+
+static void zc_sk_policy_test(struct kunit *test)
+{
+	struct zc_where w0, w1;
+	struct zc_conn *c;
+	struct sock *sk;
+
+	c = zc_conn_open(test, true);
+	sk = c->csock->sk;
+	zc_where(c, &w0);
+	zc_conn_send(test, c, ZC_REAL_CHUNK, true);
+	zc_where(c, &w1);
+	KUNIT_ASSERT_GE(test, w1.lent - w0.lent, (long)ZC_REAL_CHUNK);
+
+	KUNIT_ASSERT_EQ(test, zc_sk_policy(c->csock, true), 0);
+	KUNIT_ASSERT_NOT_NULL(test,
+			      rcu_access_pointer(sk->sk_policy[XFRM_POLICY_OUT]));
+	KUNIT_EXPECT_NULL(test, zc_sk_reroute(test, c));
+	zc_where(c, &w0);
+	zc_conn_send(test, c, 2 * ZC_REAL_CHUNK, true);
+	zc_where(c, &w1);
+	KUNIT_EXPECT_EQ(test, w1.st.allocs, w0.st.allocs);
+	KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
+	KUNIT_EXPECT_GE(test, w1.bounced - w0.bounced, 2L * ZC_REAL_CHUNK);
+	KUNIT_EXPECT_EQ(test, w1.st.copied_lent_bytes - w0.st.copied_lent_bytes,
+			0UL);
+	KUNIT_EXPECT_EQ(test, w1.st.copied_bytes - w0.st.copied_bytes,
+			2UL * ZC_REAL_CHUNK);
+
+	/* setsockopt(IP_XFRM_POLICY, NULL, 0) removes it: lending resumes. */
+	KUNIT_ASSERT_EQ(test, zc_sk_policy(c->csock, false), 0);
+	KUNIT_EXPECT_NULL(test,
+			  rcu_access_pointer(sk->sk_policy[XFRM_POLICY_OUT]));
+	KUNIT_EXPECT_PTR_EQ(test, zc_sk_reroute(test, c), zc_default_mem);
+	zc_where(c, &w0);
+	zc_conn_send(test, c, ZC_REAL_CHUNK, true);
+	zc_where(c, &w1);
+	KUNIT_EXPECT_GT(test, w1.st.allocs, w0.st.allocs);
+	KUNIT_EXPECT_GE(test, w1.lent - w0.lent, (long)ZC_REAL_CHUNK);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->priv->errors), 0);
+}
+
 static int zc_test_init(struct kunit *test)
 {
 	struct zc_ctx *ctx;
@@ -3094,6 +3383,8 @@ static struct kunit_case zc_test_cases[] = {
 	KUNIT_CASE(zc_dev_forward_test),
 	KUNIT_CASE_SLOW(zc_copied_feedback_test),
 	KUNIT_CASE_PARAM(zc_frag_copied_test, zc_frag_gen_params),
+	KUNIT_CASE_SLOW(zc_splice_test),
+	KUNIT_CASE_SLOW(zc_sk_policy_test),
 	{}
 };
 
