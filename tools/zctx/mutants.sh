@@ -230,6 +230,24 @@ run_suites() {
 	fi
 }
 
+# results [partial]: the table so far, in $OUTDIR/results.txt (written
+# after every mutant, so an interrupted run leaves the rows it finished).
+results() {
+	{
+	printf 'mutation test%s, %s, tree %s (HEAD %s), %s\n' "${1:+ ($1)}" \
+		"$(date -u +%Y-%m-%dT%H:%MZ)" \
+		"$TREE" "$(git -C "$TREE" rev-parse --short HEAD)" "$(elapsed "$t_all")"
+	printf '%-30s %-8s %6s %8s  %s\n' id result time objects "description / killed by"
+	for r in "${rows[@]}"; do
+		IFS=$'\t' read -r id st t cc d by <<< "$r"
+		printf '%-30s %-8s %6s %8s  %s\n' "$id" "$st" "$t" "$cc" "$d"
+		printf '%-30s %-8s %6s %8s    %s\n' "" "" "" "" \
+			"$([ "$st" = killed ] && echo "by: $by" || echo "$by")"
+	done
+	echo "mutants: $killed killed, $survived survived, $errors not built/run"
+	} > "$OUTDIR/results.txt"
+}
+
 t_all=$(now)
 if [ "${ZCTX_MUTANTS_BASELINE:-1}" = 1 ]; then
 	t0=$(now)
@@ -260,23 +278,14 @@ for i in "${sel[@]}"; do
 	rows+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$id" "$r_status" "$(elapsed "$t0")" \
 		"$r_cc" "${descs[$i]}" "${r_by:--}")")
 	log "mutant $id: $r_status${r_by:+ by $r_by} ($(elapsed "$t0"), $r_cc objects built)"
+	results "${#rows[@]} of ${#sel[@]} done"
 done
 trap - EXIT INT TERM
 
 # The tree must be exactly as assembled: make export would see no change.
 check_tree_unchanged
 
-{
-	printf 'mutation test, %s, tree %s (HEAD %s), %s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" \
-		"$TREE" "$(git -C "$TREE" rev-parse --short HEAD)" "$(elapsed "$t_all")"
-	printf '%-30s %-8s %6s %8s  %s\n' id result time objects "description / killed by"
-	for r in "${rows[@]}"; do
-		IFS=$'\t' read -r id st t cc d by <<< "$r"
-		printf '%-30s %-8s %6s %8s  %s\n' "$id" "$st" "$t" "$cc" "$d"
-		printf '%-30s %-8s %6s %8s    %s\n' "" "" "" "" \
-			"$([ "$st" = killed ] && echo "by: $by" || echo "$by")"
-	done
-	echo "mutants: $killed killed, $survived survived, $errors not built/run"
-} | tee "$OUTDIR/results.txt"
+results
+cat "$OUTDIR/results.txt"
 echo "$killed passed, $((survived + errors)) failed"
 [ $((survived + errors)) = 0 ]
