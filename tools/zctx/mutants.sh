@@ -128,11 +128,21 @@ restore() {
 	mutated=""
 }
 # A run killed too hard for its trap (SIGKILL, power) leaves a mutant in
-# the tree: put the file back first.
+# the tree: put the file back first. Only into the assembly it was taken
+# from (the marker's second line is the tree stamp then): after a new
+# `make tree` the backup is an old version of the file, and the tree was
+# re-assembled over the mutant anyway.
 if [ -f "$MUTATED" ] && [ -f "$BACKUP" ]; then
-	mutated=$(cat "$MUTATED")
-	warn "a mutant of $mutated was left in the tree by an interrupted run"
-	restore
+	mutated=$(sed -n 1p "$MUTATED")
+	if [ "$(sed -n 2p "$MUTATED")" = "$(cat "$STAMP" 2>/dev/null)" ]; then
+		warn "a mutant of $mutated was left in the tree by an interrupted run"
+		restore
+	else
+		warn "dropping the backup of $mutated of an interrupted run:" \
+		     "the tree was assembled again since"
+		rm -f "$MUTATED" "$BACKUP"
+		mutated=""
+	fi
 fi
 
 if [ "$check_only" = 0 ]; then
@@ -264,7 +274,7 @@ for i in "${sel[@]}"; do
 	t0=$(now)
 	cp -- "$TREE/$file" "$BACKUP"
 	mutated=$file
-	printf '%s\n' "$file" > "$MUTATED"
+	printf '%s\n%s\n' "$file" "$(cat "$STAMP")" > "$MUTATED"
 	mutate "$TREE/$file" "${searches[$i]}" "${replaces[$i]}"
 	log "mutant $id: ${descs[$i]} ($file)"
 	run_suites "$id"
