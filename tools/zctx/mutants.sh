@@ -116,6 +116,10 @@ mutate() {
 
 # --- assemble the tree and check the list against it --------------------
 mkdir -p "$OUTDIR"
+# One mutants.sh per build dir, --check included: its recovery below
+# would otherwise put back the file a running mutant is being tested on.
+exec 9> "$OUTDIR/lock"
+flock -n 9 || die "another mutants.sh is running on $ZCTX_BUILD (lock $OUTDIR/lock)"
 BACKUP=$OUTDIR/backup MUTATED=$OUTDIR/mutated
 mutated=""	# tree-relative path of the file currently mutated
 restore() {
@@ -211,7 +215,7 @@ run_suites() {
 		rc=0
 		ZCTX_KUNIT_OUT=$ZCTX_BUILD/kunit-mutant ZCTX_KUNIT_NOTREE=1 \
 		ZCTX_KUNIT_TIMEOUT=${ZCTX_MUTANTS_TIMEOUT:-600} ZCTX_KUNIT_FAILED=$failed \
-			nice -n 10 "$REPO/tools/zctx/kunit.sh" "$KCONF" >"$log" 2>&1 || rc=$?
+			nice -n 10 "$REPO/tools/zctx/kunit.sh" "$KCONF" >"$log" 2>&1 9>&- || rc=$?
 		# No test output at all: a boot crash or hang. Once more (the
 		# kernel is built) to tell a mutant's crash from a host hiccup.
 		grep -q 'Could not find any KTAP output' "$log" || break
