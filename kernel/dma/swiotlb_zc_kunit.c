@@ -12,6 +12,7 @@
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
@@ -22,6 +23,7 @@
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
+#include <linux/iommu-dma.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
@@ -883,6 +885,85 @@ static void zc_test_fallback_pool(struct kunit *test)
 	ctx->other->for_alloc = false;
 	KUNIT_EXPECT_PTR_EQ(test, swiotlb_zc_dev_mem(ctx->other_dev),
 			    ctx->other);
+}
+
+/* DMA ops of a device that maps through something other than dma-direct. */
+static atomic_t zc_ops_maps = ATOMIC_INIT(0);
+
+static dma_addr_t zc_ops_map_page(struct device *dev, struct page *page,
+				  unsigned long offset, size_t size,
+				  enum dma_data_direction dir,
+				  unsigned long attrs)
+{
+	atomic_inc(&zc_ops_maps);
+	return DMA_MAPPING_ERROR;
+}
+
+static const struct dma_map_ops zc_test_dma_ops = {
+	.map_page = zc_ops_map_page,
+};
+
+/* What iommu_setup_dma_ops() does for a device in an IOMMU DMA domain. */
+static void zc_set_dma_iommu(struct device *dev, bool on)
+{
+#ifdef CONFIG_IOMMU_DMA
+	dev->dma_iommu = on;
+#endif
+}
+
+/*
+ * A device whose mappings do not go through swiotlb gets no lent pages,
+ * even though its allocator bounces everything (force_bounce) and can lend:
+ *  - behind an IOMMU: dev->dma_iommu is what iommu_setup_dma_ops() sets
+ *    when the device is attached to an IOMMU DMA domain, and what the DMA
+ *    core asks (use_dma_iommu()) to route a mapping to dma-iommu instead
+ *    of dma-direct. The case checks that the DMA core really takes the
+ *    IOMMU path for the device (dma_max_mapping_size() is no longer
+ *    swiotlb's) before it checks the refusal;
+ *  - with DMA ops: set_dma_ops(), and a mapping of the device really
+ *    reaches the ops. Only where the architecture has DMA ops at all
+ *    (CONFIG_ARCH_HAS_DMA_OPS: x86 with GART_IOMMU or XEN); elsewhere
+ *    get_dma_ops() is always NULL and that part compiles to nothing.
+ */
+static void zc_test_dev_not_direct(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct device *dev = ctx->dev;
+	struct page *page;
+	dma_addr_t addr;
+
+	zc_set_percent(test, 10);
+	KUNIT_ASSERT_TRUE(test, is_swiotlb_force_bounce(dev));
+	KUNIT_ASSERT_PTR_EQ(test, swiotlb_zc_dev_mem(dev), ctx->mem);
+
+	if (IS_ENABLED(CONFIG_IOMMU_DMA)) {
+		KUNIT_EXPECT_EQ(test, dma_max_mapping_size(dev),
+				swiotlb_max_mapping_size(dev));
+		zc_set_dma_iommu(dev, true);
+		KUNIT_EXPECT_TRUE(test, use_dma_iommu(dev));
+		KUNIT_EXPECT_EQ(test, dma_max_mapping_size(dev), SIZE_MAX);
+		KUNIT_EXPECT_TRUE(test, is_swiotlb_force_bounce(dev));
+		KUNIT_EXPECT_NULL(test, swiotlb_zc_dev_mem(dev));
+		zc_set_dma_iommu(dev, false);
+		KUNIT_EXPECT_PTR_EQ(test, swiotlb_zc_dev_mem(dev), ctx->mem);
+	}
+
+	if (IS_ENABLED(CONFIG_ARCH_HAS_DMA_OPS)) {
+		page = zc_alloc_normal(test);
+		set_dma_ops(dev, &zc_test_dma_ops);
+		KUNIT_EXPECT_PTR_EQ(test, get_dma_ops(dev), &zc_test_dma_ops);
+		KUNIT_EXPECT_NULL(test, swiotlb_zc_dev_mem(dev));
+		atomic_set(&zc_ops_maps, 0);
+		addr = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_TO_DEVICE);
+		KUNIT_EXPECT_EQ(test, addr, DMA_MAPPING_ERROR);
+		KUNIT_EXPECT_EQ(test, atomic_read(&zc_ops_maps), 1);
+		set_dma_ops(dev, NULL);
+		KUNIT_EXPECT_PTR_EQ(test, swiotlb_zc_dev_mem(dev), ctx->mem);
+	}
+
+	if (!IS_ENABLED(CONFIG_IOMMU_DMA) &&
+	    !IS_ENABLED(CONFIG_ARCH_HAS_DMA_OPS))
+		kunit_skip(test, "no IOMMU DMA and no DMA ops in this kernel");
 }
 
 static void zc_fill(void *buf, size_t size, u8 seed)
@@ -2899,6 +2980,7 @@ static struct kunit_case swiotlb_zc_test_cases[] = {
 	KUNIT_CASE(zc_test_fallback_exhausted),
 	KUNIT_CASE(zc_test_fallback_fragmented),
 	KUNIT_CASE(zc_test_fallback_pool),
+	KUNIT_CASE(zc_test_dev_not_direct),
 	KUNIT_CASE(zc_test_map_in_place),
 	KUNIT_CASE(zc_test_map_sg),
 	KUNIT_CASE(zc_test_map_bounce),

@@ -13,8 +13,10 @@
 #   ZCTX_KUNIT_NOTREE=1        skip deps.sh and tree.sh: run the tree as it is
 #   ZCTX_KUNIT_TIMEOUT=<s>     kunit.py --timeout (default 900)
 #   ZCTX_KUNIT_FAILED=<file>   write the failed suite.case[.param] names there
+#   ZCTX_KUNIT_MAKE_OPTS=<opts>   more make options, e.g. KERNELRELEASE=<fixed>
 . "$(dirname "$0")/lib.sh"
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the repo or the tree
+check_dev_null
 
 KCONF=$(realpath "${1:-$REPO/.kunitconfig}")
 [ -f "$KCONF" ] || die "kunitconfig not found: $KCONF"
@@ -63,12 +65,15 @@ ccache_stats() { ccache --print-stats | awk -F'\t' '
 	END {print h + 0, m + 0}'; }
 read -r hits0 miss0 < <(ccache_stats)
 
+xmake=()
+for o in ${ZCTX_KUNIT_MAKE_OPTS:-}; do xmake+=(--make_options "$o"); done
 log "kunit: $src -> $OUT (kernel args: ${kargs:-none}; qemu: $qargs)"
 rm -f "$JSON" "$OUT/test.log"
 rc=0
 (cd "$TREE" && ./tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--kunitconfig="$KCONF" --build_dir="$OUT" --jobs="$(nproc)" \
-	--make_options "CC=ccache gcc" --make_options "KCFLAGS=$prefix_map" ${kargs:+--kernel_args "$kargs"} \
+	--make_options "CC=ccache gcc" --make_options "KCFLAGS=$prefix_map" "${xmake[@]}" \
+	${kargs:+--kernel_args "$kargs"} \
 	--qemu_args "$qargs" --json="$JSON" --timeout "${ZCTX_KUNIT_TIMEOUT:-900}") || rc=$?
 t_run=$(elapsed "$t0")
 

@@ -34,6 +34,19 @@ log()  { printf '[zctx] %s\n' "$*" >&2; }
 warn() { printf '[zctx] WARNING: %s\n' "$*" >&2; }
 die()  { printf '[zctx] ERROR: %s\n' "$*" >&2; exit 1; }
 
+# /dev/null must be the character device. If it was replaced by a regular
+# file (some tool renamed or unlinked it; ld then keeps re-creating it as a
+# file), Kconfig's compiler probes (`$(CC) ... -x c /dev/null`) compile
+# whatever was last written to it and fail at random: CONFIG_CC_HAS_* flip
+# between two runs of olddefconfig and an "incremental" build recompiles
+# most of the kernel with other flags. Seen on 2026-12-02.
+check_dev_null() {
+	[ -c /dev/null ] && return 0
+	die "/dev/null is not a character device ($(stat -c %F /dev/null 2>&1))," \
+	    "so kernel config probes fail at random. Repair it (as root):" \
+	    "mknod -m 666 /dev/null.new c 1 3 && mv -f /dev/null.new /dev/null"
+}
+
 # Run "$@" as root, or print the exact command to run and exit 1.
 need_root_or_print() {
 	if [ "$(id -u)" -eq 0 ]; then
