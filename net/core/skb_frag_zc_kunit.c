@@ -2225,8 +2225,12 @@ static const struct zc_macvlan_case zc_macvlan_cases[] = {
 
 KUNIT_ARRAY_PARAM_DESC(zc_macvlan, zc_macvlan_cases, name);
 
-/* ip link add link @lower name @name type macvlan mode @mode */
-static int zc_macvlan_add(struct net_device *lower, const char *name, u32 mode)
+/*
+ * ip link add link @lower name @name type @kind, with one attribute
+ * @type of @len bytes at @val in the kind's IFLA_INFO_DATA.
+ */
+static int zc_link_add(struct net_device *lower, const char *name,
+		       const char *kind, int type, const void *val, int len)
 {
 	struct nlattr *info, *data;
 	struct nlmsghdr *nlh;
@@ -2241,16 +2245,23 @@ static int zc_macvlan_add(struct net_device *lower, const char *name, u32 mode)
 	      nla_put_u32(skb, IFLA_LINK, lower->ifindex);
 	info = err ? NULL : nla_nest_start(skb, IFLA_LINKINFO);
 	if (info)
-		err = nla_put_string(skb, IFLA_INFO_KIND, "macvlan");
+		err = nla_put_string(skb, IFLA_INFO_KIND, kind);
 	data = info && !err ? nla_nest_start(skb, IFLA_INFO_DATA) : NULL;
 	if (data) {
-		err = nla_put_u32(skb, IFLA_MACVLAN_MODE, mode);
+		err = nla_put(skb, type, len, val);
 		nla_nest_end(skb, data);
 		nla_nest_end(skb, info);
 	} else if (!err) {
 		err = -EMSGSIZE;
 	}
 	return zc_rtnl_send(skb, nlh, err);
+}
+
+/* ip link add link @lower name @name type macvlan mode @mode */
+static int zc_macvlan_add(struct net_device *lower, const char *name, u32 mode)
+{
+	return zc_link_add(lower, name, "macvlan", IFLA_MACVLAN_MODE, &mode,
+			   sizeof(mode));
 }
 
 /* ip link del dev @ifindex */
@@ -2343,29 +2354,7 @@ KUNIT_ARRAY_PARAM_DESC(zc_vlan_depth, zc_vlan_depth_cases, name);
 /* ip link add link @lower name @name type vlan id @id */
 static int zc_vlan_add(struct net_device *lower, const char *name, u16 id)
 {
-	struct nlattr *info, *data;
-	struct nlmsghdr *nlh;
-	struct sk_buff *skb;
-	int err;
-
-	skb = zc_rtnl_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
-			  sizeof(struct ifinfomsg), &nlh);
-	if (!skb)
-		return -ENOMEM;
-	err = nla_put_string(skb, IFLA_IFNAME, name) ?:
-	      nla_put_u32(skb, IFLA_LINK, lower->ifindex);
-	info = err ? NULL : nla_nest_start(skb, IFLA_LINKINFO);
-	if (info)
-		err = nla_put_string(skb, IFLA_INFO_KIND, "vlan");
-	data = info && !err ? nla_nest_start(skb, IFLA_INFO_DATA) : NULL;
-	if (data) {
-		err = nla_put_u16(skb, IFLA_VLAN_ID, id);
-		nla_nest_end(skb, data);
-		nla_nest_end(skb, info);
-	} else if (!err) {
-		err = -EMSGSIZE;
-	}
-	return zc_rtnl_send(skb, nlh, err);
+	return zc_link_add(lower, name, "vlan", IFLA_VLAN_ID, &id, sizeof(id));
 }
 
 static void zc_vlan_depth_test(struct kunit *test)
