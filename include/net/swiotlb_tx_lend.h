@@ -6,7 +6,9 @@
 #ifndef _NET_SWIOTLB_TX_LEND_H
 #define _NET_SWIOTLB_TX_LEND_H
 
+#include <linux/minmax.h>
 #include <linux/netdev_features.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <linux/swiotlb.h>
 
@@ -19,6 +21,16 @@ struct sock;
 /* Values of sock::sk_tx_lend; 0: never given lent pages. */
 #define SK_TX_LEND_LENT		1
 #define SK_TX_LEND_STOP		2
+
+/*
+ * A copying sendmsg() starts lending only with at least this much payload
+ * left to copy (see sk_page_frag_refill_lend()): a lent page serves one
+ * sendmsg(), so smaller writes would each lend and return a page of their
+ * own, and their frags could not be merged in the skb. Measured: kernel
+ * TCP and user send() spent more CPU per byte with lending at 8 KiB
+ * writes and less at 16 KiB (Documentation/core-api/swiotlb-zerocopy-tx.rst).
+ */
+#define SK_TX_LEND_MIN_COPY	MAX(SZ_16K, PAGE_SIZE)
 
 bool sk_page_frag_refill_lend(struct sock *sk, struct page_frag *pfrag,
 			      struct dst_entry *dst, size_t hint);

@@ -1128,7 +1128,8 @@ static void zc_pfrag_replaced_test(struct kunit *test)
 
 #define ZC_TCP_MSGS		24
 #define ZC_TCP_MAX_MSG		30000
-#define ZC_TCP_SMALL		700
+/* The copied head of a mixed send: large enough to lend. */
+#define ZC_TCP_MIXED_COPY	SK_TX_LEND_MIN_COPY
 #define ZC_TCP_TIMEOUT_S	10
 #define ZC_NIC_ADDR		0xc0000201	/* 192.0.2.1, TEST-NET-1 */
 #define ZC_PEER_ADDR		0xc0000202	/* 192.0.2.2, reflected */
@@ -1192,7 +1193,10 @@ static struct net_device *zc_nic_new(struct kunit *test, struct device *parent,
 
 static size_t zc_tcp_msg_len(unsigned int i)
 {
-	return 1000 + (i * 7919) % (ZC_TCP_MAX_MSG - 1000);
+	size_t len = 1000 + (i * 7919) % (ZC_TCP_MAX_MSG - 1000);
+
+	/* Mixed sends (i % 3 == 2) copy ZC_TCP_MIXED_COPY bytes first. */
+	return i % 3 == 2 ? max_t(size_t, len, ZC_TCP_MIXED_COPY + 1000) : len;
 }
 
 static void zc_stream_fill(struct page **pages, size_t len)
@@ -1208,15 +1212,25 @@ static int zc_send_copy(struct socket *sock, struct page **pages, size_t off,
 			size_t len, int flags)
 {
 	struct msghdr msg = { .msg_flags = flags };
-	struct kvec kv;
+	struct kvec kv[16];
+	size_t n, chunk;
 	int ret;
 
-	/* Copied from the same pages the zerocopy sends pin. */
+	/*
+	 * Copied from the same pages the zerocopy sends pin, up to 64 KiB
+	 * per sendmsg(), as one write of the caller's buffer.
+	 */
 	while (len) {
-		kv.iov_base = page_address(pages[off / PAGE_SIZE]) +
-			      off % PAGE_SIZE;
-		kv.iov_len = min_t(size_t, len, PAGE_SIZE - off % PAGE_SIZE);
-		ret = kernel_sendmsg(sock, &msg, &kv, 1, kv.iov_len);
+		for (n = 0, chunk = 0; n < ARRAY_SIZE(kv) && chunk < len; n++) {
+			size_t at = off + chunk;
+
+			kv[n].iov_base = page_address(pages[at / PAGE_SIZE]) +
+					 at % PAGE_SIZE;
+			kv[n].iov_len = min_t(size_t, len - chunk,
+					      PAGE_SIZE - at % PAGE_SIZE);
+			chunk += kv[n].iov_len;
+		}
+		ret = kernel_sendmsg(sock, &msg, kv, n, chunk);
 		if (ret <= 0)
 			return ret ? ret : -EIO;
 		off += ret;
@@ -1374,11 +1388,11 @@ static void zc_tcp_test(struct kunit *test)
 		default:
 			/* Both kinds of frags in one skb. */
 			ret = zc_send_copy(csock, bag->pages, off,
-					   ZC_TCP_SMALL, MSG_MORE);
+					   ZC_TCP_MIXED_COPY, MSG_MORE);
 			if (!ret)
 				ret = zc_send_zerocopy(csock, bag->pages,
-						       off + ZC_TCP_SMALL,
-						       len - ZC_TCP_SMALL, 0);
+						       off + ZC_TCP_MIXED_COPY,
+						       len - ZC_TCP_MIXED_COPY, 0);
 			break;
 		}
 		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "send %u failed", i);
@@ -1445,17 +1459,23 @@ static void zc_lo_up(struct kunit *test)
  * 6. A UDP socket connected through the NIC that sends elsewhere with
  * sendto(): the payload takes the route of its destination, and only that
  * route decides whether it may go to lent pages. Corked sends
- * (MSG_MORE) append to page frags, which the queued skbs show.
+ * (MSG_MORE) append to page frags, which the queued skbs show; appends
+ * too small to fill a page copy into ordinary pages on any route.
  */
 struct zc_udp_case {
 	const char *name;
 	__be32 daddr;
+	unsigned int len;
 	bool lent;
 };
 
+/* Appends smaller than SK_TX_LEND_MIN_COPY copy into ordinary pages. */
 static const struct zc_udp_case zc_udp_cases[] = {
-	{ "sendto_connected_peer", htonl(ZC_PEER_ADDR), true },
-	{ "sendto_loopback", htonl(INADDR_LOOPBACK), false },
+	{ "sendto_connected_peer", htonl(ZC_PEER_ADDR), SK_TX_LEND_MIN_COPY,
+	  true },
+	{ "sendto_loopback", htonl(INADDR_LOOPBACK), SK_TX_LEND_MIN_COPY,
+	  false },
+	{ "small_appends", htonl(ZC_PEER_ADDR), 1200, false },
 };
 
 KUNIT_ARRAY_PARAM_DESC(zc_udp, zc_udp_cases, name);
@@ -1487,6 +1507,18 @@ static void zc_corked_frags(struct sock *sk, struct zc_corked *q)
 	}
 }
 
+/* A buffer of @len bytes of the test pattern, freed with the case. */
+static u8 *zc_pattern_buf(struct kunit *test, size_t len)
+{
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL);
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < len; i++)
+		buf[i] = zc_pattern(i);
+	return buf;
+}
+
 static void zc_udp_route_test(struct kunit *test)
 {
 	const struct zc_udp_case *uc = test->param_value;
@@ -1494,21 +1526,17 @@ static void zc_udp_route_test(struct kunit *test)
 	struct swiotlb_zc_stats st0, st1;
 	struct msghdr msg = {};
 	unsigned int i, len;
-	struct page **pages;
 	struct socket *sock;
 	struct zc_corked q;
 	struct kvec kv;
+	u8 *buf;
 	int err;
 
 	KUNIT_ASSERT_TRUE_MSG(test, swiotlb_zc_mem_can_lend(zc_default_mem),
 			      "the kernel must bounce every DMA (swiotlb=force)");
 	zc_lo_up(test);
 	zc_nic_new(test, zc_dma_dev_new(test, NULL), true);
-	pages = kunit_kcalloc(test, 1, sizeof(*pages), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pages);
-	pages[0] = alloc_page(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pages[0]);
-	zc_stream_fill(pages, PAGE_SIZE);
+	buf = zc_pattern_buf(test, uc->len);
 
 	sock = zc_sock_new(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 	to.sin_port = htons(9);
@@ -1524,8 +1552,8 @@ static void zc_udp_route_test(struct kunit *test)
 	msg.msg_namelen = sizeof(to);
 	/* The first corked send builds a linear skb, the next ones frags. */
 	for (i = 0; i < 3; i++) {
-		len = i ? 1200 : 100;
-		kv.iov_base = page_address(pages[0]);
+		len = i ? uc->len : 100;
+		kv.iov_base = buf;
 		kv.iov_len = len;
 		msg.msg_flags = MSG_MORE;
 		err = kernel_sendmsg(sock, &msg, &kv, 1, len);
@@ -1544,13 +1572,12 @@ static void zc_udp_route_test(struct kunit *test)
 		KUNIT_EXPECT_GT(test, st1.allocs, st0.allocs);
 	} else {
 		KUNIT_EXPECT_EQ_MSG(test, q.lent, 0,
-				    "payload for 127.0.0.1 in lent pages");
+				    "payload for %pI4 in lent pages", &uc->daddr);
 		KUNIT_EXPECT_EQ(test, st1.allocs, st0.allocs);
 	}
 
 	/* Closing drops the corked data. */
 	kunit_release_action(test, zc_sock_release, sock);
-	put_page(pages[0]);
 	if (current->task_frag.page) {
 		put_page(current->task_frag.page);
 		current->task_frag.page = NULL;
@@ -1568,6 +1595,8 @@ static void zc_udp_route_test(struct kunit *test)
  */
 #define ZC_REAL_BYTES		(64 * 1024)
 #define ZC_REAL_CHUNK		(16 * 1024)
+/* More than the largest lent page (order SKB_FRAG_PAGE_ORDER) */
+#define ZC_REAL_MAX_CHUNK	(SZ_32K + 1000)
 #define ZC_REAL_STREAM		(4 * ZC_REAL_BYTES)
 
 enum zc_real_kind {
@@ -1665,7 +1694,7 @@ static struct zc_conn *zc_conn_open(struct kunit *test, bool maps_frags)
 		zc_bag_add(test, c->src, page);
 	}
 	zc_stream_fill(c->src->pages, ZC_REAL_STREAM);
-	c->rbuf = kunit_kmalloc(test, ZC_REAL_CHUNK, GFP_KERNEL);
+	c->rbuf = kunit_kmalloc(test, ZC_REAL_MAX_CHUNK, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->rbuf);
 
 	parent = zc_dma_dev_new(test, NULL);
@@ -1694,12 +1723,15 @@ static struct zc_conn *zc_conn_open(struct kunit *test, bool maps_frags)
 	return c;
 }
 
-/* Send @len bytes of the stream with copying sendmsg(); @check: read back. */
-static void zc_conn_send(struct kunit *test, struct zc_conn *c, size_t len,
-			 bool check)
+/*
+ * Send @len bytes of the stream with copying sendmsg()s of at most @chunk
+ * bytes; @check: read back.
+ */
+static void zc_conn_send_chunks(struct kunit *test, struct zc_conn *c,
+				size_t len, size_t chunk, bool check)
 {
 	while (len) {
-		size_t n = min_t(size_t, len, ZC_REAL_CHUNK);
+		size_t n = min(len, chunk);
 		int ret;
 
 		KUNIT_ASSERT_LE(test, c->off + n, (size_t)ZC_REAL_STREAM);
@@ -1713,6 +1745,12 @@ static void zc_conn_send(struct kunit *test, struct zc_conn *c, size_t len,
 		c->off += n;
 		len -= n;
 	}
+}
+
+static void zc_conn_send(struct kunit *test, struct zc_conn *c, size_t len,
+			 bool check)
+{
+	zc_conn_send_chunks(test, c, len, ZC_REAL_CHUNK, check);
 }
 
 /* Where the device found payload bytes, and what the pool lent. */
@@ -2168,6 +2206,55 @@ static void zc_local_delivery_test(struct kunit *test)
 }
 
 /*
+ * 7d. Write sizes on a route that lends. A sendmsg() smaller than
+ * SK_TX_LEND_MIN_COPY copies into ordinary pages, which consecutive writes
+ * share as without lending: a page lent per small write costs more than
+ * the copy it saves. A sendmsg() that starts lending lends to its end,
+ * also for a tail below the minimum.
+ */
+struct zc_wsize_case {
+	const char *name;
+	size_t chunk;
+	bool lent;
+};
+
+static const struct zc_wsize_case zc_wsize_cases[] = {
+	{ "mss_writes", 1448, false },
+	{ "below_min_copy", SK_TX_LEND_MIN_COPY - 1, false },
+	{ "min_copy", SK_TX_LEND_MIN_COPY, true },
+	/* A whole lent page, then 1000 bytes: the tail is lent too. */
+	{ "tail_below_min_copy", ZC_REAL_MAX_CHUNK, true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(zc_wsize, zc_wsize_cases, name);
+
+static void zc_write_size_test(struct kunit *test)
+{
+	const struct zc_wsize_case *wc = test->param_value;
+	size_t len = 4 * wc->chunk;
+	unsigned long copied_lent, copied;
+	struct zc_where w0, w1;
+	struct zc_conn *c;
+
+	BUILD_BUG_ON(ZC_REAL_MAX_CHUNK - 1000 < ZC_FRAG_SIZE);
+	c = zc_conn_open(test, true);
+	zc_where(c, &w0);
+	zc_conn_send_chunks(test, c, len, wc->chunk, true);
+	zc_where(c, &w1);
+
+	copied_lent = w1.st.copied_lent_bytes - w0.st.copied_lent_bytes;
+	copied = w1.st.copied_bytes - w0.st.copied_bytes;
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->priv->errors), 0);
+	KUNIT_EXPECT_EQ(test, copied_lent, wc->lent ? len : 0);
+	KUNIT_EXPECT_EQ(test, copied, wc->lent ? 0 : len);
+	KUNIT_EXPECT_EQ(test, w1.st.allocs > w0.st.allocs, wc->lent);
+	if (wc->lent)
+		KUNIT_EXPECT_EQ(test, w1.bounced - w0.bounced, 0);
+	else
+		KUNIT_EXPECT_EQ(test, w1.lent - w0.lent, 0);
+}
+
+/*
  * 8. The opt-in is per network namespace: a socket gets lent pages only
  * when its own namespace opted in, whatever init_net says.
  */
@@ -2413,18 +2500,20 @@ static void zc_vlan_depth_test(struct kunit *test)
 }
 
 /*
- * 10. Idle holders: 1024 threads each send one byte on an eligible socket
- * and stay alive. A lent page does not outlive the sendmsg() that filled
- * it in a task's page_frag, so once the bytes are acknowledged no slot is
- * lent, although every thread is still there. Under KASAN, where each
+ * 10. Idle holders: 1024 threads each send the smallest write that lends
+ * (SK_TX_LEND_MIN_COPY) on an eligible socket and stay alive.
+ * A lent page does not outlive the sendmsg() that filled it in a task's
+ * page_frag, so once the bytes are acknowledged no slot is lent, although
+ * every thread is still there. Under KASAN, where each
  * send costs several times as much and 1024 threads do not fit KUnit's
  * 300 s per case on two loaded vCPUs, 256 threads.
  */
 #define ZC_IDLE_THREADS		(IS_ENABLED(CONFIG_KASAN) ? 256 : 1024)
+#define ZC_IDLE_TIMEOUT_S	120
 
 struct zc_idle {
 	struct socket *sock;
-	struct page *src;
+	u8 *src;
 	atomic_t sent, failed;
 	struct completion all_sent;
 	wait_queue_head_t wq;
@@ -2435,9 +2524,9 @@ static int zc_idle_fn(void *data)
 {
 	struct zc_idle *z = data;
 	struct msghdr msg = {};
-	struct kvec kv = { page_address(z->src), 1 };
+	struct kvec kv = { z->src, SK_TX_LEND_MIN_COPY };
 
-	if (kernel_sendmsg(z->sock, &msg, &kv, 1, 1) != 1)
+	if (kernel_sendmsg(z->sock, &msg, &kv, 1, kv.iov_len) != (int)kv.iov_len)
 		atomic_inc(&z->failed);
 	if (atomic_inc_return(&z->sent) == ZC_IDLE_THREADS)
 		complete(&z->all_sent);
@@ -2447,6 +2536,28 @@ static int zc_idle_fn(void *data)
 	return 0;
 }
 
+/*
+ * Read up to @len bytes and return how many were read; no KUnit assertion:
+ * the threads must be stopped first.
+ */
+static size_t zc_idle_drain(struct zc_conn *c, size_t len)
+{
+	struct msghdr msg = {};
+	size_t got = 0;
+	struct kvec kv;
+	int ret;
+
+	while (got < len) {
+		kv.iov_base = c->rbuf;
+		kv.iov_len = min_t(size_t, len - got, ZC_REAL_CHUNK);
+		ret = kernel_recvmsg(c->asock, &msg, &kv, 1, kv.iov_len, 0);
+		if (ret <= 0)
+			break;
+		got += ret;
+	}
+	return got;
+}
+
 static void zc_idle_test(struct kunit *test)
 {
 	struct swiotlb_zc_stats st0, st1;
@@ -2454,7 +2565,9 @@ static void zc_idle_test(struct kunit *test)
 	struct zc_idle *z;
 	struct zc_conn *c;
 	unsigned long used;
+	bool all_sent = false;
 	unsigned int i, n;
+	size_t drained;
 
 	c = zc_conn_open(test, true);
 	z = kunit_kzalloc(test, sizeof(*z), GFP_KERNEL);
@@ -2463,7 +2576,10 @@ static void zc_idle_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, z);
 	KUNIT_ASSERT_NOT_NULL(test, tasks);
 	z->sock = c->csock;
-	z->src = c->src->pages[0];
+	/* 1024 senders queue on one socket: more than 10 s for the last. */
+	sock_set_sndtimeo(z->sock->sk, ZC_IDLE_TIMEOUT_S);
+	WRITE_ONCE(c->asock->sk->sk_rcvtimeo, ZC_IDLE_TIMEOUT_S * HZ);
+	z->src = zc_pattern_buf(test, SK_TX_LEND_MIN_COPY);
 	init_completion(&z->all_sent);
 	init_waitqueue_head(&z->wq);
 	zc_stats(zc_default_mem, &st0);
@@ -2474,15 +2590,18 @@ static void zc_idle_test(struct kunit *test)
 			break;
 		get_task_struct(tasks[n]);
 	}
-	if (n == ZC_IDLE_THREADS)
-		wait_for_completion_timeout(&z->all_sent, 60 * HZ);
-	if (n == ZC_IDLE_THREADS && !atomic_read(&z->failed)) {
+	/* The receiver reads every byte while the threads send. */
+	drained = n == ZC_IDLE_THREADS ?
+		  zc_idle_drain(c, ZC_IDLE_THREADS * SK_TX_LEND_MIN_COPY) : 0;
+	if (drained == ZC_IDLE_THREADS * SK_TX_LEND_MIN_COPY)
+		all_sent = wait_for_completion_timeout(&z->all_sent, 60 * HZ);
+	kunit_info(test, "%u threads, %zu bytes received, %d sent, %d failed",
+		   n, drained, atomic_read(&z->sent), atomic_read(&z->failed));
+	if (all_sent && !atomic_read(&z->failed)) {
 		/*
-		 * The receiver reads every byte; then both ends are aborted,
-		 * which frees every skb at once. Only the threads' page_frags
-		 * could still hold lent pages.
+		 * Both ends are aborted, which frees every skb at once. Only
+		 * the threads' page_frags could still hold lent pages.
 		 */
-		zc_conn_drain(test, c, ZC_IDLE_THREADS);
 		kunit_release_action(test, zc_conn_close, c);
 		kunit_release_action(test, zc_sock_release, c->csock);
 		used = zc_wait_used(zc_default_mem, st0.used);
@@ -2537,9 +2656,9 @@ static void zc_refill_allow_list_test(struct kunit *test)
 
 	/* The lending path, for contrast, and its end of sendmsg(). */
 	KUNIT_ASSERT_TRUE(test, sk_page_frag_refill_lend(sock->sk, &pf, NULL,
-							 1));
+							 SK_TX_LEND_MIN_COPY));
 	KUNIT_EXPECT_TRUE(test, zc_page_lent_by(pf.page, mem));
-	KUNIT_EXPECT_EQ(test, compound_order(pf.page), 0);
+	KUNIT_EXPECT_EQ(test, page_size(pf.page), SK_TX_LEND_MIN_COPY);
 	sk_page_frag_lend_end(&pf);
 	KUNIT_EXPECT_NULL(test, pf.page);
 }
@@ -2602,9 +2721,9 @@ static void zc_udp6_route_test(struct kunit *test)
 	struct msghdr msg = {};
 	struct socket *sock;
 	struct zc_corked q;
-	struct page *page;
 	unsigned int i;
 	struct kvec kv;
+	u8 *buf;
 	int err;
 
 	KUNIT_ASSERT_TRUE_MSG(test, swiotlb_zc_mem_can_lend(zc_default_mem),
@@ -2612,9 +2731,7 @@ static void zc_udp6_route_test(struct kunit *test)
 	zc_lo_up(test);
 	ndev = zc_nic_new(test, zc_dma_dev_new(test, NULL), true);
 	KUNIT_ASSERT_EQ(test, zc_addr6_add(ndev), 0);
-	page = alloc_page(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, page);
-	zc_stream_fill(&page, PAGE_SIZE);
+	buf = zc_pattern_buf(test, SK_TX_LEND_MIN_COPY);
 
 	sock = zc_sock_new(test, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
 	to.sin6_port = htons(9);
@@ -2642,8 +2759,8 @@ static void zc_udp6_route_test(struct kunit *test)
 	msg.msg_namelen = sizeof(to);
 	/* The first corked send builds a linear skb, the next ones frags. */
 	for (i = 0; i < 3; i++) {
-		kv.iov_base = page_address(page);
-		kv.iov_len = i ? 1200 : 100;
+		kv.iov_base = buf;
+		kv.iov_len = i ? SK_TX_LEND_MIN_COPY : 100;
 		msg.msg_flags = MSG_MORE;
 		err = kernel_sendmsg(sock, &msg, &kv, 1, kv.iov_len);
 		KUNIT_ASSERT_EQ(test, err, (int)kv.iov_len);
@@ -2651,7 +2768,6 @@ static void zc_udp6_route_test(struct kunit *test)
 	zc_stats(zc_default_mem, &st1);
 	zc_corked_frags(sock->sk, &q);
 	kunit_release_action(test, zc_sock_release, sock);
-	put_page(page);
 	KUNIT_ASSERT_GT_MSG(test, q.lent + q.plain, 0, "no paged data queued");
 	/* __ip6_append_data() counted each copy into a page frag. */
 	KUNIT_EXPECT_EQ(test, st1.copied_lent_bytes - st0.copied_lent_bytes,
@@ -2769,7 +2885,7 @@ static void zc_dev_forward_test(struct kunit *test)
 	c = zc_conn_open(test, true);
 	sk = c->csock->sk;
 	lock_sock(sk);
-	ok = sk_page_frag_refill_lend(sk, &pf, NULL, PAGE_SIZE);
+	ok = sk_page_frag_refill_lend(sk, &pf, NULL, SK_TX_LEND_MIN_COPY);
 	release_sock(sk);
 	KUNIT_ASSERT_TRUE(test, ok);
 	skb = alloc_skb(128, GFP_KERNEL);
@@ -2783,7 +2899,7 @@ static void zc_dev_forward_test(struct kunit *test)
 	ether_addr_copy(eth->h_dest, dev->dev_addr);
 	eth->h_proto = htons(ETH_P_IP);
 	/* The skb takes the page_frag's reference. */
-	skb_add_rx_frag(skb, 0, pf.page, 0, 100, PAGE_SIZE);
+	skb_add_rx_frag(skb, 0, pf.page, 0, 100, pf.size);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_tx_lend), SK_TX_LEND_LENT);
 	skb->dev = dev;
 	skb_set_owner_w(skb, sk);
@@ -2913,20 +3029,17 @@ static void zc_frag_copied_test(struct kunit *test)
 	WRITE_ONCE(priv->reflect, false);
 	if (fc->family == AF_INET6)
 		KUNIT_ASSERT_EQ(test, zc_addr6_add(ndev), 0);
-	buf = kunit_kmalloc(test, 1200, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	for (i = 0; i < 1200; i++)
-		buf[i] = zc_pattern(i);
+	buf = zc_pattern_buf(test, SK_TX_LEND_MIN_COPY);
 	sock = zc_udp_peer_sock(test, fc->family);
 	KUNIT_ASSERT_EQ(test, READ_ONCE(sock->sk->sk_tx_lend), 0);
 
 	/*
-	 * 100 bytes, then 3600: three pieces of at most 1500 bytes; what
-	 * each append adds to a piece already there goes to lent frags.
+	 * 100 bytes, then 16 KiB: pieces of at most 1500 bytes; what the
+	 * second append adds to the piece already there goes to lent frags.
 	 */
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 2; i++) {
 		kv.iov_base = buf;
-		kv.iov_len = i ? 1200 : 100;
+		kv.iov_len = i ? SK_TX_LEND_MIN_COPY : 100;
 		msg.msg_flags = MSG_MORE;
 		err = kernel_sendmsg(sock, &msg, &kv, 1, kv.iov_len);
 		KUNIT_ASSERT_EQ(test, err, (int)kv.iov_len);
@@ -3362,6 +3475,7 @@ static struct kunit_case zc_test_cases[] = {
 			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE_SLOW(zc_xfrm_stale_route_test),
 	KUNIT_CASE_SLOW(zc_local_delivery_test),
+	KUNIT_CASE_PARAM(zc_write_size_test, zc_wsize_gen_params),
 	KUNIT_CASE(zc_netns_test),
 	KUNIT_CASE_PARAM(zc_macvlan_test, zc_macvlan_gen_params),
 	KUNIT_CASE_PARAM(zc_vlan_depth_test, zc_vlan_depth_gen_params),
