@@ -24,11 +24,10 @@ struct sock;
 
 /*
  * A copying sendmsg() starts lending only with at least this much payload
- * left to copy (see sk_page_frag_refill_lend()): a lent page serves one
- * sendmsg(), so smaller writes would each lend and return a page of their
- * own, and their frags could not be merged in the skb. Measured: kernel
- * TCP and user send() spent more CPU per byte with lending at 8 KiB
- * writes and less at 16 KiB (Documentation/core-api/swiotlb-zerocopy-tx.rst).
+ * left to copy (see sk_page_frag_refill_lend()): half of the largest lent
+ * page (SKB_FRAG_PAGE_ORDER, 32 KiB), and at least a page. A lent page
+ * serves one sendmsg(), so smaller writes would each lend and return a
+ * page of their own, mostly empty, with frags the skb cannot merge.
  */
 #define SK_TX_LEND_MIN_COPY	MAX(SZ_16K, PAGE_SIZE)
 
