@@ -48,6 +48,7 @@
 #include <net/dst.h>
 #include <net/inet_connection_sock.h>
 #include <net/ip.h>
+#include <net/lwtunnel.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/pkt_sched.h>
@@ -1775,12 +1776,13 @@ static void zc_where(struct zc_conn *c, struct zc_where *w)
 }
 
 /*
- * Send one rtnetlink request, as ip(8) or tc(8) would, and return the
- * error of its ack. rtnetlink checks CAP_NET_ADMIN against the file of
- * the sending socket, so the kernel socket gets one. Consumes @req. No
- * KUnit assertion here: cleanup actions call it too.
+ * Send one netlink request of @protocol (NETLINK_ROUTE, NETLINK_XFRM), as
+ * ip(8) or tc(8) would, and return the error of its ack. Both check
+ * CAP_NET_ADMIN against the file of the sending socket, so the kernel
+ * socket gets one. Consumes @req. No KUnit assertion here: cleanup
+ * actions call it too.
  */
-static int zc_rtnl_call(struct sk_buff *req)
+static int zc_nl_call(int protocol, struct sk_buff *req)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa) };
@@ -1793,7 +1795,7 @@ static int zc_rtnl_call(struct sk_buff *req)
 
 	buf = kmalloc(NLMSG_GOODSIZE, GFP_KERNEL);
 	ret = buf ? sock_create_kern(&init_net, AF_NETLINK, SOCK_RAW,
-				     NETLINK_ROUTE, &sock) : -ENOMEM;
+				     protocol, &sock) : -ENOMEM;
 	if (ret)
 		goto out;
 	file = sock_alloc_file(sock, 0, NULL);
@@ -1821,6 +1823,11 @@ out:
 	kfree(buf);
 	kfree_skb(req);
 	return ret;
+}
+
+static int zc_rtnl_call(struct sk_buff *req)
+{
+	return zc_nl_call(NETLINK_ROUTE, req);
 }
 
 static struct sk_buff *zc_rtnl_msg(int type, int flags, size_t hdrlen,
@@ -3454,6 +3461,334 @@ static void zc_sk_policy_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->priv->errors), 0);
 }
 
+/*
+ * 19. Routes whose packets are transformed on their way out, made as ip(8)
+ * makes them: an IPsec bundle (a transport mode ESP SA with the null
+ * algorithms and an OUT policy to the peer, through xfrm_user) and a
+ * lightweight tunnel route (encap ip, through rtnetlink). Both leave
+ * through the NIC, which would map their payload in place, yet a UDP
+ * socket connected over either route gets no lent page.
+ */
+#define ZC_TUN_SPI		0x2c7c
+/* Large enough to lend (a datagram of 100 + 2 * ZC_TUN_MSG bytes) */
+#define ZC_TUN_MSG		SK_TX_LEND_MIN_COPY
+
+/* Finish @skb and send it to xfrm_user, or drop it on error @err. */
+static int zc_tun_xfrm_send(struct sk_buff *skb, struct nlmsghdr *nlh, int err)
+{
+	if (err) {
+		kfree_skb(skb);
+		return err;
+	}
+	nlmsg_end(skb, nlh);
+	return zc_nl_call(NETLINK_XFRM, skb);
+}
+
+static void zc_tun_lft_inf(struct xfrm_lifetime_cfg *lft)
+{
+	lft->soft_byte_limit = XFRM_INF;
+	lft->hard_byte_limit = XFRM_INF;
+	lft->soft_packet_limit = XFRM_INF;
+	lft->hard_packet_limit = XFRM_INF;
+}
+
+/*
+ * ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x2c7c
+ *	mode transport enc 'ecb(cipher_null)' '' auth digest_null ''
+ */
+static int zc_tun_esp_sa_add(void)
+{
+	struct xfrm_algo alg = {};
+	struct xfrm_usersa_info *p;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+	int err;
+
+	skb = zc_rtnl_msg(XFRM_MSG_NEWSA, NLM_F_CREATE | NLM_F_EXCL,
+			  sizeof(*p), &nlh);
+	if (!skb)
+		return -ENOMEM;
+	p = nlmsg_data(nlh);
+	p->id.daddr.a4 = htonl(ZC_PEER_ADDR);
+	p->id.spi = htonl(ZC_TUN_SPI);
+	p->id.proto = IPPROTO_ESP;
+	p->saddr.a4 = htonl(ZC_NIC_ADDR);
+	p->family = AF_INET;
+	p->mode = XFRM_MODE_TRANSPORT;
+	zc_tun_lft_inf(&p->lft);
+	strscpy(alg.alg_name, "ecb(cipher_null)");
+	err = nla_put(skb, XFRMA_ALG_CRYPT, sizeof(alg), &alg);
+	strscpy(alg.alg_name, "digest_null");
+	err = err ?: nla_put(skb, XFRMA_ALG_AUTH, sizeof(alg), &alg);
+	return zc_tun_xfrm_send(skb, nlh, err);
+}
+
+/* ip xfrm state del dst 192.0.2.2 proto esp spi 0x2c7c */
+static int zc_tun_esp_sa_del(void)
+{
+	struct xfrm_usersa_id *id;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	skb = zc_rtnl_msg(XFRM_MSG_DELSA, 0, sizeof(*id), &nlh);
+	if (!skb)
+		return -ENOMEM;
+	id = nlmsg_data(nlh);
+	id->daddr.a4 = htonl(ZC_PEER_ADDR);
+	id->spi = htonl(ZC_TUN_SPI);
+	id->family = AF_INET;
+	id->proto = IPPROTO_ESP;
+	return zc_tun_xfrm_send(skb, nlh, 0);
+}
+
+static void zc_tun_esp_sel(struct xfrm_selector *sel)
+{
+	sel->daddr.a4 = htonl(ZC_PEER_ADDR);
+	sel->prefixlen_d = 32;
+	sel->family = AF_INET;
+}
+
+/*
+ * ip xfrm policy add dst 192.0.2.2/32 dir out
+ *	tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode transport
+ */
+static int zc_tun_esp_policy_add(void)
+{
+	struct xfrm_user_tmpl tmpl = {
+		.id.daddr.a4 = htonl(ZC_PEER_ADDR),
+		.id.proto = IPPROTO_ESP,
+		.family = AF_INET,
+		.saddr.a4 = htonl(ZC_NIC_ADDR),
+		.mode = XFRM_MODE_TRANSPORT,
+		.aalgos = ~0U,
+		.ealgos = ~0U,
+		.calgos = ~0U,
+	};
+	struct xfrm_userpolicy_info *p;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	skb = zc_rtnl_msg(XFRM_MSG_NEWPOLICY, NLM_F_CREATE | NLM_F_EXCL,
+			  sizeof(*p), &nlh);
+	if (!skb)
+		return -ENOMEM;
+	p = nlmsg_data(nlh);
+	zc_tun_esp_sel(&p->sel);
+	zc_tun_lft_inf(&p->lft);
+	p->dir = XFRM_POLICY_OUT;
+	p->action = XFRM_POLICY_ALLOW;
+	p->share = XFRM_SHARE_ANY;
+	return zc_tun_xfrm_send(skb, nlh,
+				nla_put(skb, XFRMA_TMPL, sizeof(tmpl), &tmpl));
+}
+
+/* ip xfrm policy del dst 192.0.2.2/32 dir out; ip xfrm state del ... */
+static void zc_tun_esp_del(void *unused)
+{
+	struct xfrm_userpolicy_id *id;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	skb = zc_rtnl_msg(XFRM_MSG_DELPOLICY, 0, sizeof(*id), &nlh);
+	if (skb) {
+		id = nlmsg_data(nlh);
+		zc_tun_esp_sel(&id->sel);
+		id->dir = XFRM_POLICY_OUT;
+		zc_tun_xfrm_send(skb, nlh, 0);
+	}
+	zc_tun_esp_sa_del();
+}
+
+static void zc_tun_esp_add(struct kunit *test, struct net_device *nic)
+{
+	KUNIT_ASSERT_EQ(test, zc_tun_esp_sa_add(), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_tun_esp_del,
+							NULL), 0);
+	KUNIT_ASSERT_EQ(test, zc_tun_esp_policy_add(), 0);
+}
+
+static bool zc_tun_is_esp(const struct dst_entry *dst)
+{
+	const struct xfrm_state *x = dst_xfrm(dst);
+
+	return x && x->id.proto == IPPROTO_ESP &&
+	       x->props.mode == XFRM_MODE_TRANSPORT;
+}
+
+/* encap ip id 1 dst 192.0.2.2 */
+static int zc_tun_lwt_encap(struct sk_buff *skb)
+{
+	struct nlattr *encap;
+
+	if (nla_put_u16(skb, RTA_ENCAP_TYPE, LWTUNNEL_ENCAP_IP))
+		return -EMSGSIZE;
+	encap = nla_nest_start(skb, RTA_ENCAP);
+	if (!encap ||
+	    nla_put_be64(skb, LWTUNNEL_IP_ID, cpu_to_be64(1),
+			 LWTUNNEL_IP_PAD) ||
+	    nla_put_in_addr(skb, LWTUNNEL_IP_DST, htonl(ZC_PEER_ADDR)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, encap);
+	return 0;
+}
+
+/* ip route add|del 192.0.2.2/32 dev @nic [encap ip id 1 dst 192.0.2.2] */
+static int zc_tun_lwt_route(struct net_device *nic, bool add)
+{
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+	struct rtmsg *rtm;
+	int err;
+
+	skb = zc_rtnl_msg(add ? RTM_NEWROUTE : RTM_DELROUTE,
+			  add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*rtm),
+			  &nlh);
+	if (!skb)
+		return -ENOMEM;
+	rtm = nlmsg_data(nlh);
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	err = nla_put_in_addr(skb, RTA_DST, htonl(ZC_PEER_ADDR)) ?:
+	      nla_put_u32(skb, RTA_OIF, nic->ifindex);
+	if (!err && add)
+		err = zc_tun_lwt_encap(skb);
+	return zc_rtnl_send(skb, nlh, err);
+}
+
+static void zc_tun_lwt_del(void *nic)
+{
+	zc_tun_lwt_route(nic, false);
+}
+
+static void zc_tun_lwt_add(struct kunit *test, struct net_device *nic)
+{
+	KUNIT_ASSERT_EQ(test, zc_tun_lwt_route(nic, true), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_tun_lwt_del,
+							nic), 0);
+}
+
+static bool zc_tun_is_lwt(const struct dst_entry *dst)
+{
+	return !dst_xfrm(dst) && dst->lwtstate &&
+	       dst->lwtstate->type == LWTUNNEL_ENCAP_IP;
+}
+
+struct zc_tun_case {
+	const char *name;
+	const char *needs;
+	bool configured;
+	void (*add)(struct kunit *test, struct net_device *nic);
+	bool (*route_is)(const struct dst_entry *dst);
+};
+
+static const struct zc_tun_case zc_tun_cases[] = {
+	{ "ipsec_esp_transport", "CONFIG_INET_ESP",
+	  IS_ENABLED(CONFIG_INET_ESP), zc_tun_esp_add, zc_tun_is_esp },
+	{ "lwtunnel_encap_ip", "CONFIG_LWTUNNEL",
+	  IS_ENABLED(CONFIG_LWTUNNEL), zc_tun_lwt_add, zc_tun_is_lwt },
+};
+
+KUNIT_ARRAY_PARAM_DESC(zc_tun, zc_tun_cases, name);
+
+/* send() @len bytes of @buf to the connected peer, corked if @more. */
+static int zc_tun_send(struct socket *sock, void *buf, size_t len, bool more)
+{
+	struct msghdr msg = { .msg_flags = more ? MSG_MORE : 0 };
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+
+	return kernel_sendmsg(sock, &msg, &kv, 1, len);
+}
+
+/* connect() routes the socket again; return its new route, held. */
+static struct dst_entry *zc_tun_connect(struct kunit *test,
+					struct socket *sock)
+{
+	struct sockaddr_in to = {
+		.sin_family = AF_INET,
+		.sin_port = htons(9),
+		.sin_addr.s_addr = htonl(ZC_PEER_ADDR),
+	};
+	struct dst_entry *dst;
+	int err;
+
+	err = kernel_connect(sock, (struct sockaddr *)&to, sizeof(to), 0);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	dst = sk_dst_get(sock->sk);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_dst_release,
+							dst), 0);
+	return dst;
+}
+
+/*
+ * Send a corked datagram of 100 + 2 * ZC_TUN_MSG bytes (the first send
+ * builds a linear skb, the next ones page frags) and check that no byte
+ * of it was in a lent page, queued or when the NIC read it.
+ */
+static void zc_tun_send_unlent(struct kunit *test, struct socket *sock,
+			       struct zc_ndev_priv *priv)
+{
+	struct swiotlb_zc_stats st0, st1;
+	struct zc_corked q;
+	u8 *buf;
+
+	buf = zc_pattern_buf(test, ZC_TUN_MSG);
+	zc_stats(zc_default_mem, &st0);
+	KUNIT_ASSERT_EQ(test, zc_tun_send(sock, buf, 100, true), 100);
+	KUNIT_ASSERT_EQ(test, zc_tun_send(sock, buf, ZC_TUN_MSG, true),
+			ZC_TUN_MSG);
+	zc_corked_frags(sock->sk, &q);
+	KUNIT_ASSERT_GT_MSG(test, q.lent + q.plain, 0, "no paged data queued");
+	KUNIT_EXPECT_EQ(test, q.lent, 0);
+	KUNIT_ASSERT_EQ(test, zc_tun_send(sock, buf, ZC_TUN_MSG, false),
+			ZC_TUN_MSG);
+	zc_stats(zc_default_mem, &st1);
+	KUNIT_EXPECT_EQ(test, st1.allocs, st0.allocs);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&priv->lent_bytes), 0);
+	/* The datagram left through the NIC. */
+	KUNIT_EXPECT_GE(test, atomic_long_read(&priv->lent_bytes) +
+			atomic_long_read(&priv->bounced_bytes) +
+			atomic_long_read(&priv->linear_bytes),
+			(long)(100 + 2 * ZC_TUN_MSG));
+	KUNIT_EXPECT_EQ(test, atomic_read(&priv->errors), 0);
+}
+
+static void zc_tun_route_test(struct kunit *test)
+{
+	const struct zc_tun_case *tc = test->param_value;
+	struct net_device *nic;
+	struct dst_entry *dst;
+	struct socket *sock;
+
+	if (!tc->configured)
+		kunit_skip(test, "needs %s", tc->needs);
+	KUNIT_ASSERT_TRUE_MSG(test, swiotlb_zc_mem_can_lend(zc_default_mem),
+			      "the kernel must bounce every DMA (swiotlb=force)");
+	nic = zc_nic_new(test, zc_dma_dev_new(test, NULL), true);
+	sock = zc_sock_new(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+
+	/* The plain route through the same NIC lends. */
+	dst = zc_tun_connect(test, sock);
+	KUNIT_ASSERT_FALSE(test, tc->route_is(dst));
+	KUNIT_ASSERT_PTR_EQ(test, sk_tx_lend_mem(sock->sk, NULL),
+			    zc_default_mem);
+
+	tc->add(test, nic);
+	dst = zc_tun_connect(test, sock);
+	KUNIT_ASSERT_TRUE_MSG(test, tc->route_is(dst), "not a %s route",
+			      tc->name);
+	KUNIT_ASSERT_PTR_EQ(test, dst->dev, nic);
+	KUNIT_EXPECT_NULL(test, sk_tx_lend_mem(sock->sk, NULL));
+	zc_tun_send_unlent(test, sock, netdev_priv(nic));
+	/* ... through the SA, as one ESP packet. */
+	if (dst_xfrm(dst))
+		KUNIT_EXPECT_EQ(test, dst_xfrm(dst)->curlft.packets, 1ULL);
+}
+
 static int zc_test_init(struct kunit *test)
 {
 	struct zc_ctx *ctx;
@@ -3577,6 +3912,7 @@ static struct kunit_case zc_test_cases[] = {
 	KUNIT_CASE_PARAM(zc_frag_copied_test, zc_frag_gen_params),
 	KUNIT_CASE_SLOW(zc_splice_test),
 	KUNIT_CASE_SLOW(zc_sk_policy_test),
+	KUNIT_CASE_PARAM(zc_tun_route_test, zc_tun_gen_params),
 	{}
 };
 
