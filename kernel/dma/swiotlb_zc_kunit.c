@@ -2722,6 +2722,86 @@ static void zc_test_map_owner(struct kunit *test)
 }
 
 /*
+ * A buffer that starts in a lent page is mapped in place only if it ends
+ * in that page too: one byte more and it reaches into the next page of the
+ * pool (free slots, or a page lent to someone else), and is bounced. The
+ * page is one with a next page in the pool, whichever CPU's area the two
+ * pages were lent from.
+ */
+static void zc_test_map_past_end(struct kunit *test)
+{
+	static const struct {
+		unsigned int sub;	/* page of the order-1 page mapped */
+		size_t off, len;
+		bool in_place;
+	} cases[] = {
+		{ 0, 0, 2 * PAGE_SIZE, true },
+		{ 1, PAGE_SIZE - 512, 512, true },
+		{ 1, PAGE_SIZE - 512, 513, false },
+		{ 1, PAGE_SIZE - 1, 2, false },
+		{ 0, PAGE_SIZE + 100, PAGE_SIZE, false },
+	};
+	struct zc_ctx *ctx = test->priv;
+	struct device *dev = ctx->dev;
+	struct swiotlb_zc_stats s0, st;
+	struct page *a, *b, *page;
+	phys_addr_t paddr, phys;
+	unsigned int i;
+	dma_addr_t dma;
+
+	zc_require_direct(test, dev);
+	zc_set_percent(test, 90);
+	a = zc_hold(test, 1, GFP_KERNEL);
+	b = zc_hold(test, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* At most one of the two ends where the pool ends. */
+	page = page_to_phys(a) + 3 * PAGE_SIZE <= ctx->mem->defpool.end ?
+	       a : b;
+	KUNIT_ASSERT_LE(test, page_to_phys(page) + 3 * PAGE_SIZE,
+			ctx->mem->defpool.end);
+	zc_fill(page_address(page), 2 * PAGE_SIZE, 17);
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		paddr = page_to_phys(page + cases[i].sub) + cases[i].off;
+		swiotlb_zc_get_stats(ctx->mem, &s0);
+		dma = dma_map_page(dev, page + cases[i].sub, cases[i].off,
+				   cases[i].len, DMA_TO_DEVICE);
+		KUNIT_ASSERT_FALSE_MSG(test, dma_mapping_error(dev, dma),
+				       "case %u", i);
+		phys = dma_to_phys(dev, dma);
+		swiotlb_zc_get_stats(ctx->mem, &st);
+		if (cases[i].in_place) {
+			KUNIT_EXPECT_EQ_MSG(test, phys, paddr, "case %u", i);
+			KUNIT_EXPECT_EQ(test, st.mapped_bytes,
+					s0.mapped_bytes + cases[i].len);
+			KUNIT_EXPECT_EQ(test, st.bounced_bytes,
+					s0.bounced_bytes);
+			KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+		} else {
+			KUNIT_EXPECT_NE_MSG(test, phys, paddr, "case %u", i);
+			KUNIT_EXPECT_TRUE(test, zc_in_pool(ctx->mem, phys,
+							   cases[i].len));
+			KUNIT_EXPECT_EQ_MSG(test,
+					    memcmp(phys_to_virt(phys),
+						   phys_to_virt(paddr),
+						   cases[i].len), 0,
+					    "case %u", i);
+			KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes);
+			KUNIT_EXPECT_EQ(test, st.bounced_bytes,
+					s0.bounced_bytes + cases[i].len);
+			KUNIT_EXPECT_GT(test, st.pool_used, s0.pool_used);
+		}
+		dma_unmap_page(dev, dma, cases[i].len, DMA_TO_DEVICE);
+		swiotlb_zc_get_stats(ctx->mem, &st);
+		KUNIT_EXPECT_EQ_MSG(test, st.pool_used, s0.pool_used,
+				    "case %u", i);
+	}
+	zc_expect_lent(test, ctx->mem, a, 1);
+	zc_expect_lent(test, ctx->mem, b, 1);
+}
+
+/*
  * DMA_ATTR_NO_PRESERVE: a DMA_FROM_DEVICE bounce slot starts out as zeroes,
  * not as a copy of the buffer, so no guest data reaches memory the device
  * (in a confidential guest: the host) can read. Lending plays no part:
@@ -3006,6 +3086,7 @@ static struct kunit_case swiotlb_zc_test_cases[] = {
 	KUNIT_CASE(zc_test_free_wrong_order),
 	KUNIT_CASE(zc_test_free_twice),
 	KUNIT_CASE(zc_test_map_owner),
+	KUNIT_CASE(zc_test_map_past_end),
 	KUNIT_CASE_PARAM(zc_test_rx_slot_init, zc_rx_gen_params),
 	KUNIT_CASE(zc_test_rx_init_cost),
 	{}
