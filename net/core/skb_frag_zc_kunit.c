@@ -24,6 +24,7 @@
 #include <linux/etherdevice.h>
 #include <linux/file.h>
 #include <linux/if_arp.h>
+#include <linux/if_bonding.h>
 #include <linux/if_macvlan.h>
 #include <linux/if_vlan.h>
 #include <linux/inetdevice.h>
@@ -45,6 +46,7 @@
 #include <linux/splice.h>
 #include <linux/swiotlb.h>
 #include <linux/uio.h>
+#include <linux/veth.h>
 #include <net/dst.h>
 #include <net/inet_connection_sock.h>
 #include <net/ip.h>
@@ -2472,6 +2474,27 @@ static void zc_ether_setup(struct net_device *dev)
 	eth_hw_addr_random(dev);
 }
 
+/* A registered Ethernet NIC (down) that lends from @mem. */
+static struct net_device *zc_ether_nic_new(struct kunit *test,
+					   struct io_tlb_mem *mem)
+{
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev(sizeof(struct zc_ndev_priv), "zceth%d",
+			   NET_NAME_ENUM, zc_ether_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	SET_NETDEV_DEV(dev, zc_dma_dev_new(test, mem));
+	if (register_netdev(dev)) {
+		free_netdev(dev);
+		KUNIT_FAIL_AND_ABORT(test, "register_netdev failed");
+	}
+	err = kunit_add_action_or_reset(test, zc_netdev_unregister, dev);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_PTR_EQ(test, netdev_zc_mem(dev), mem);
+	return dev;
+}
+
 static void zc_macvlan_test(struct kunit *test)
 {
 	const struct zc_macvlan_case *mc = test->param_value;
@@ -2481,19 +2504,8 @@ static void zc_macvlan_test(struct kunit *test)
 	char name[IFNAMSIZ];
 	bool is_macvlan;
 	int *ifindex;
-	int err;
 
-	lower = alloc_netdev(sizeof(struct zc_ndev_priv), "zceth%d",
-			     NET_NAME_ENUM, zc_ether_setup);
-	KUNIT_ASSERT_NOT_NULL(test, lower);
-	SET_NETDEV_DEV(lower, zc_dma_dev_new(test, mem));
-	if (register_netdev(lower)) {
-		free_netdev(lower);
-		KUNIT_FAIL_AND_ABORT(test, "register_netdev failed");
-	}
-	err = kunit_add_action_or_reset(test, zc_netdev_unregister, lower);
-	KUNIT_ASSERT_EQ(test, err, 0);
-	KUNIT_ASSERT_PTR_EQ(test, netdev_zc_mem(lower), mem);
+	lower = zc_ether_nic_new(test, mem);
 
 	snprintf(name, sizeof(name), "zcmv%d", atomic_inc_return(&zc_dev_id));
 	KUNIT_ASSERT_EQ(test, zc_macvlan_add(lower, name, mc->mode), 0);
@@ -2512,6 +2524,151 @@ static void zc_macvlan_test(struct kunit *test)
 							ifindex), 0);
 	KUNIT_ASSERT_TRUE(test, is_macvlan);
 	KUNIT_EXPECT_PTR_EQ(test, got, mc->lent ? mem : NULL);
+}
+
+/*
+ * 9c. Real upper devices made through rtnetlink, as ip(8) makes them: a
+ * bond (active-backup, which needs no MAC address change of its port) and
+ * a team, each with an Ethernet NIC that lends as its port, and a veth
+ * pair. None is on the allow-list: a bond or a team may send a packet
+ * through any port, and a veth delivers it inside the guest. So none of
+ * them gets lent pages, although the NIC under the bond and team does.
+ */
+enum zc_upper_kind {
+	ZC_UP_BOND,
+	ZC_UP_TEAM,
+	ZC_UP_VETH,
+};
+
+struct zc_upper_case {
+	const char *name;
+	const char *kind;
+	enum zc_upper_kind type;
+};
+
+static const struct zc_upper_case zc_upper_cases[] = {
+	{ "bond_active_backup", "bond", ZC_UP_BOND },
+	{ "team", "team", ZC_UP_TEAM },
+	{ "veth_pair", "veth", ZC_UP_VETH },
+};
+
+KUNIT_ARRAY_PARAM_DESC(zc_upper, zc_upper_cases, name);
+
+/* The IFLA_INFO_DATA of "ip link add @name type @uc->kind [...]". */
+static int zc_upper_data(struct sk_buff *skb, const struct zc_upper_case *uc,
+			 const char *peer)
+{
+	struct ifinfomsg *ifm;
+	struct nlattr *nest;
+
+	switch (uc->type) {
+	case ZC_UP_BOND:
+		return nla_put_u8(skb, IFLA_BOND_MODE, BOND_MODE_ACTIVEBACKUP);
+	case ZC_UP_VETH:
+		nest = nla_nest_start(skb, VETH_INFO_PEER);
+		ifm = nest ? nla_reserve_nohdr(skb, sizeof(*ifm)) : NULL;
+		if (!ifm)
+			return -EMSGSIZE;
+		memset(ifm, 0, sizeof(*ifm));
+		if (nla_put_string(skb, IFLA_IFNAME, peer))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ip link add @name type bond mode active-backup | team | veth peer @peer */
+static int zc_upper_add(const struct zc_upper_case *uc, const char *name,
+			const char *peer)
+{
+	struct nlattr *info, *data;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+	int err;
+
+	skb = zc_rtnl_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+			  sizeof(struct ifinfomsg), &nlh);
+	if (!skb)
+		return -ENOMEM;
+	err = nla_put_string(skb, IFLA_IFNAME, name);
+	info = err ? NULL : nla_nest_start(skb, IFLA_LINKINFO);
+	err = info ? nla_put_string(skb, IFLA_INFO_KIND, uc->kind) : -EMSGSIZE;
+	data = err ? NULL : nla_nest_start(skb, IFLA_INFO_DATA);
+	err = data ? zc_upper_data(skb, uc, peer) : -EMSGSIZE;
+	if (!err) {
+		nla_nest_end(skb, data);
+		nla_nest_end(skb, info);
+	}
+	return zc_rtnl_send(skb, nlh, err);
+}
+
+/* ip link set dev @port master @master */
+static int zc_set_master(struct net_device *port, int master)
+{
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	skb = zc_rtnl_msg(RTM_NEWLINK, 0, sizeof(*ifm), &nlh);
+	if (!skb)
+		return -ENOMEM;
+	ifm = nlmsg_data(nlh);
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = port->ifindex;
+	return zc_rtnl_send(skb, nlh, nla_put_u32(skb, IFLA_MASTER, master));
+}
+
+/* netdev_zc_mem() of the device called @name, which the case deletes. */
+static struct io_tlb_mem *zc_upper_mem(struct kunit *test, const char *name,
+				       int *ifindex)
+{
+	struct io_tlb_mem *got;
+	struct net_device *dev;
+
+	dev = dev_get_by_name(&init_net, name);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, dev, "no device %s", name);
+	*ifindex = dev->ifindex;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, zc_link_del,
+							ifindex), 0);
+	rcu_read_lock();
+	got = netdev_zc_mem(dev);
+	rcu_read_unlock();
+	dev_put(dev);
+	return got;
+}
+
+static void zc_upper_test(struct kunit *test)
+{
+	const struct zc_upper_case *uc = test->param_value;
+	struct io_tlb_mem *mem = zc_mem_new(test, ZC_POOL_SLABS, 1);
+	char name[IFNAMSIZ], peer[IFNAMSIZ];
+	struct net_device *nic;
+	struct io_tlb_mem *got;
+	int *ifindex;
+	int id;
+
+	nic = zc_ether_nic_new(test, mem);
+	ifindex = kunit_kcalloc(test, 2, sizeof(*ifindex), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ifindex);
+	id = atomic_inc_return(&zc_dev_id);
+	snprintf(name, sizeof(name), "zcup%d", id);
+	snprintf(peer, sizeof(peer), "zcpeer%d", id);
+	KUNIT_ASSERT_EQ(test, zc_upper_add(uc, name, peer), 0);
+	KUNIT_EXPECT_NULL(test, zc_upper_mem(test, name, &ifindex[0]));
+	if (uc->type == ZC_UP_VETH) {
+		KUNIT_EXPECT_NULL(test, zc_upper_mem(test, peer, &ifindex[1]));
+		return;
+	}
+	/* The NIC as the port: the upper device still does not lend. */
+	KUNIT_ASSERT_EQ(test, zc_set_master(nic, ifindex[0]), 0);
+	KUNIT_ASSERT_TRUE(test, netif_is_bond_slave(nic) ||
+			  netif_is_team_port(nic));
+	rcu_read_lock();
+	got = netdev_zc_mem(netdev_master_upper_dev_get_rcu(nic));
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(test, got);
 }
 
 /*
@@ -3902,6 +4059,7 @@ static struct kunit_case zc_test_cases[] = {
 	KUNIT_CASE_PARAM(zc_idle_page_test, zc_idle_page_gen_params),
 	KUNIT_CASE(zc_netns_test),
 	KUNIT_CASE_PARAM(zc_macvlan_test, zc_macvlan_gen_params),
+	KUNIT_CASE_PARAM(zc_upper_test, zc_upper_gen_params),
 	KUNIT_CASE_PARAM(zc_vlan_depth_test, zc_vlan_depth_gen_params),
 	KUNIT_CASE_SLOW(zc_idle_test),
 	KUNIT_CASE(zc_refill_allow_list_test),
