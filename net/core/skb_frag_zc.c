@@ -291,8 +291,7 @@ static bool sk_tx_lend_allowed(const struct sock *sk)
 	if (!sk_fullsock(sk) ||
 	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
 		return false;
-	if (!READ_ONCE(sock_net(sk)->core.sysctl_swiotlb_tx_lend) ||
-	    READ_ONCE(sk->sk_tx_lend) == SK_TX_LEND_STOP)
+	if (!READ_ONCE(sock_net(sk)->core.sysctl_swiotlb_tx_lend))
 		return false;
 	if (sk_is_tcp(sk) && inet_csk(sk)->icsk_ulp_ops)
 		return false;
@@ -327,9 +326,10 @@ static struct io_tlb_mem *dst_tx_lend_mem(const struct sock *sk,
  * The whole allow-list of the file comment, evaluated at the moment of
  * the copy. Called by sk_page_frag_refill_lend(), once per new page. A
  * socket that gets an allocator is marked SK_TX_LEND_LENT the first time,
- * so that the transmit-side checks skip sockets that never lent; a socket
- * stopped meanwhile (from the transmit path, without the socket lock)
- * stays stopped and gets ordinary pages.
+ * so that the transmit-side checks skip sockets that never lent. A socket
+ * stopped for good (SK_TX_LEND_STOP, set from the transmit path without
+ * the socket lock) gets ordinary pages: the state is read after that
+ * mark, so a stop racing with the first lend is not lost.
  *
  * Context: Socket lock held when @dst is %NULL; otherwise a reference on
  * @dst. An obsolete route is not dropped here: the transmit path does that.
