@@ -1039,9 +1039,11 @@ static void zc_test_map_in_place(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes);
 
 	/*
-	 * A buffer running over an end of the lent page, into its neighbour
-	 * in the pool, is bounced. Pages are lent from the top of the pool:
-	 * the neighbour may have to be the page below.
+	 * A buffer that crosses a boundary of the lent page is bounced: one
+	 * running past its end, or, when the lent page ends the pool (pages
+	 * are lent from the top of an area), one that starts in the unlent
+	 * page below it, which would be bounced anyway. The end check on
+	 * its own is zc_test_map_past_end's.
 	 */
 	if (phys + 3 * PAGE_SIZE <= ctx->mem->defpool.end) {
 		over = page;
