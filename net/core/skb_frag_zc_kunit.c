@@ -1849,15 +1849,24 @@ static struct sk_buff *zc_rtnl_msg(int type, int flags, size_t hdrlen,
 	return skb;
 }
 
-/* Finish @skb and send it, or drop it if an attribute did not fit. */
-static int zc_rtnl_send(struct sk_buff *skb, struct nlmsghdr *nlh, int err)
+/*
+ * Finish @skb and send it as a request of @protocol, or drop it if an
+ * attribute did not fit (@err).
+ */
+static int zc_nl_send(int protocol, struct sk_buff *skb, struct nlmsghdr *nlh,
+		      int err)
 {
 	if (err) {
 		kfree_skb(skb);
 		return err;
 	}
 	nlmsg_end(skb, nlh);
-	return zc_rtnl_call(skb);
+	return zc_nl_call(protocol, skb);
+}
+
+static int zc_rtnl_send(struct sk_buff *skb, struct nlmsghdr *nlh, int err)
+{
+	return zc_nl_send(NETLINK_ROUTE, skb, nlh, err);
 }
 
 /* tc qdisc add|del dev @dev clsact */
@@ -3630,17 +3639,6 @@ static void zc_sk_policy_test(struct kunit *test)
 /* Large enough to lend (a datagram of 100 + 2 * ZC_TUN_MSG bytes) */
 #define ZC_TUN_MSG		SK_TX_LEND_MIN_COPY
 
-/* Finish @skb and send it to xfrm_user, or drop it on error @err. */
-static int zc_tun_xfrm_send(struct sk_buff *skb, struct nlmsghdr *nlh, int err)
-{
-	if (err) {
-		kfree_skb(skb);
-		return err;
-	}
-	nlmsg_end(skb, nlh);
-	return zc_nl_call(NETLINK_XFRM, skb);
-}
-
 static void zc_tun_lft_inf(struct xfrm_lifetime_cfg *lft)
 {
 	lft->soft_byte_limit = XFRM_INF;
@@ -3677,7 +3675,7 @@ static int zc_tun_esp_sa_add(void)
 	err = nla_put(skb, XFRMA_ALG_CRYPT, sizeof(alg), &alg);
 	strscpy(alg.alg_name, "digest_null");
 	err = err ?: nla_put(skb, XFRMA_ALG_AUTH, sizeof(alg), &alg);
-	return zc_tun_xfrm_send(skb, nlh, err);
+	return zc_nl_send(NETLINK_XFRM, skb, nlh, err);
 }
 
 /* ip xfrm state del dst 192.0.2.2 proto esp spi 0x2c7c */
@@ -3695,7 +3693,7 @@ static int zc_tun_esp_sa_del(void)
 	id->spi = htonl(ZC_TUN_SPI);
 	id->family = AF_INET;
 	id->proto = IPPROTO_ESP;
-	return zc_tun_xfrm_send(skb, nlh, 0);
+	return zc_nl_send(NETLINK_XFRM, skb, nlh, 0);
 }
 
 static void zc_tun_esp_sel(struct xfrm_selector *sel)
@@ -3735,8 +3733,8 @@ static int zc_tun_esp_policy_add(void)
 	p->dir = XFRM_POLICY_OUT;
 	p->action = XFRM_POLICY_ALLOW;
 	p->share = XFRM_SHARE_ANY;
-	return zc_tun_xfrm_send(skb, nlh,
-				nla_put(skb, XFRMA_TMPL, sizeof(tmpl), &tmpl));
+	return zc_nl_send(NETLINK_XFRM, skb, nlh,
+			  nla_put(skb, XFRMA_TMPL, sizeof(tmpl), &tmpl));
 }
 
 /* ip xfrm policy del dst 192.0.2.2/32 dir out; ip xfrm state del ... */
@@ -3751,7 +3749,7 @@ static void zc_tun_esp_del(void *unused)
 		id = nlmsg_data(nlh);
 		zc_tun_esp_sel(&id->sel);
 		id->dir = XFRM_POLICY_OUT;
-		zc_tun_xfrm_send(skb, nlh, 0);
+		zc_nl_send(NETLINK_XFRM, skb, nlh, 0);
 	}
 	zc_tun_esp_sa_del();
 }
