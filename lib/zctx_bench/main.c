@@ -23,6 +23,8 @@
  * Greedy senders take their pages from a socket's page_frag refill
  * (source=frag: bounced, or lent by swiotlb) or from page_pools of zctx0
  * (source=pool, pool.c: the page_pool design proposed in review).
+ * After a tcp run with lending on, elig.c times the lending decision
+ * (sk_tx_lend_mem(), elig_checks calls per socket) on the run's sockets.
  *
  * Loading the module runs the workload given by the module parameters
  * (run.c) and prints one "zctx_bench: key=value ..." line (report.c). The
@@ -131,6 +133,9 @@ MODULE_PARM_DESC(source, "Greedy senders' transmit pages: frag (page_frag: bounc
 static char pool_alloc[8] = "percpu";
 module_param_string(pool_alloc, pool_alloc, sizeof(pool_alloc), 0444);
 MODULE_PARM_DESC(pool_alloc, "source=pool: percpu (a page_pool per CPU, bottom halves off) or lock (one page_pool for zctx0 under a spinlock)");
+static unsigned int elig_checks = 10000;
+module_param(elig_checks, uint, 0444);
+MODULE_PARM_DESC(elig_checks, "tcp, lending on: time this many lending decisions (sk_tx_lend_mem()) per socket after the run (0-1000000; 0 = none)");
 static char label[ZCTX_LABEL_LEN];
 module_param_string(label, label, sizeof(label), 0444);
 MODULE_PARM_DESC(label, "Free-form label copied to the results ([A-Za-z0-9_.:-])");
@@ -170,6 +175,7 @@ static const struct zctx_pdesc zctx_pdescs[] = {
 	ZCTX_P(line_mbit, ZCTX_P_UINT, 0, 1000000, false),
 	ZCTX_P(source, ZCTX_P_SOURCE, 0, 0, false),
 	ZCTX_P(pool_alloc, ZCTX_P_POOL_ALLOC, 0, 0, false),
+	ZCTX_P(elig_checks, ZCTX_P_UINT, 0, 1000000, false),
 	ZCTX_P(label, ZCTX_P_LABEL, 0, 0, false),
 };
 
@@ -410,13 +416,14 @@ static int zctx_params_show(struct seq_file *m, void *unused)
 	const struct zctx_params *p = &zctx.p;
 
 	mutex_lock(&zctx.lock);
-	seq_printf(m, "mode=%s senders=%u queues=%u msg_size=%u seconds=%u bytes=%llu pattern=%u pin=%u ring=%u inflight_kb=%u verify_stride=%u memcpy_ms=%u port=%u dev_model=%s complete_us=%u line_mbit=%u source=%s pool_alloc=%s label=%s\n",
+	seq_printf(m, "mode=%s senders=%u queues=%u msg_size=%u seconds=%u bytes=%llu pattern=%u pin=%u ring=%u inflight_kb=%u verify_stride=%u memcpy_ms=%u port=%u dev_model=%s complete_us=%u line_mbit=%u source=%s pool_alloc=%s elig_checks=%u label=%s\n",
 		   zctx_mode_names[p->mode], p->senders, p->queues, p->msg_size,
 		   p->seconds, p->bytes, p->pattern, p->pin, p->ring,
 		   p->inflight_kb, p->verify_stride, p->memcpy_ms, p->port,
 		   zctx_dev_model_names[p->dev_model], p->complete_us,
 		   p->line_mbit, zctx_source_names[p->source],
-		   zctx_pool_alloc_names[p->pool_alloc], p->label);
+		   zctx_pool_alloc_names[p->pool_alloc], p->elig_checks,
+		   p->label);
 	mutex_unlock(&zctx.lock);
 	return 0;
 }
@@ -564,7 +571,7 @@ static int zctx_load_params(struct zctx_params *p)
 		.inflight_kb = inflight_kb, .verify_stride = verify_stride,
 		.memcpy_ms = memcpy_ms, .port = port, .dev_model = dm,
 		.complete_us = complete_us, .line_mbit = line_mbit,
-		.source = src, .pool_alloc = pa,
+		.source = src, .pool_alloc = pa, .elig_checks = elig_checks,
 	};
 	strscpy(p->label, label, sizeof(p->label));
 	return zctx_params_check(p);

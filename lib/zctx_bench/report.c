@@ -12,6 +12,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include <net/swiotlb_tx_lend.h>
+
 #include "zctx_bench.h"
 
 #ifdef CONFIG_SWIOTLB_ZEROCOPY_TX
@@ -178,6 +180,16 @@ static unsigned long zctx_fallbacks(const struct swiotlb_zc_stats *st)
  * payload the device read from pool pages without mapping them.
  * shared_kib_peak: shared memory in use at the sampled peak: swiotlb
  * slots (bounced or lent) plus page_pool pages.
+ *
+ * The socket lending decision (elig.c, tcp runs with lending on; "n/a"
+ * otherwise): elig_checks calls of sk_tx_lend_mem() timed on the run's
+ * sockets after the run, elig_ns_per_check their mean, elig_ns_per_kib
+ * that per SK_TX_LEND_MIN_COPY (16 KiB: the least payload left to copy
+ * that makes a refill ask), elig_ns_per_check_min the mean of the fastest
+ * batch of ZCTX_ELIG_BATCH calls (the least disturbed), elig_verdict whether they allowed lending
+ * (lend, ordinary or mixed; off: lending off, the refill does not ask).
+ * memcpy_ns_per_kib: the in-kernel copy of memcpy_gbs, per KiB, to
+ * compare with.
  */
 enum {
 	F_RUN, F_LABEL, F_MODE, F_ZEROCOPY, F_PERCENT, F_QUEUES, F_SENDERS,
@@ -193,7 +205,9 @@ enum {
 	F_BOUNCE_DELTA, F_CPU_PROC, F_CPU_SIRQ, F_CPU_IRQ, F_CPU_IDLE,
 	F_SOURCE, F_POOL_ALLOC, F_SRC_NS, F_SRC_PAGES, F_FREE_NS, F_PP_PAGES,
 	F_PP_PREFILL_NS, F_PP_SLOW, F_PP_RELEASED, F_PP_BALANCED, F_PP_IN_PLACE,
-	F_SHARED_KIB, F_PP_MODEL, F_SRC_NS_KIB, F_FREE_NS_KIB, F_NR
+	F_SHARED_KIB, F_PP_MODEL, F_SRC_NS_KIB, F_FREE_NS_KIB, F_ELIG_CHECKS,
+	F_ELIG_NS, F_ELIG_NS_KIB, F_ELIG_NS_MIN, F_ELIG_VERDICT,
+	F_MEMCPY_NS_KIB, F_NR
 };
 
 static const char * const zctx_fields[F_NR] = {
@@ -242,6 +256,11 @@ static const char * const zctx_fields[F_NR] = {
 	[F_SHARED_KIB] = "shared_kib_peak", [F_PP_MODEL] = "pp_model",
 	[F_SRC_NS_KIB] = "src_alloc_ns_per_kib",
 	[F_FREE_NS_KIB] = "free_ns_per_kib",
+	[F_ELIG_CHECKS] = "elig_checks", [F_ELIG_NS] = "elig_ns_per_check",
+	[F_ELIG_NS_KIB] = "elig_ns_per_kib",
+	[F_ELIG_NS_MIN] = "elig_ns_per_check_min",
+	[F_ELIG_VERDICT] = "elig_verdict",
+	[F_MEMCPY_NS_KIB] = "memcpy_ns_per_kib",
 };
 
 static __printf(3, 4) void zctx_set(char v[][ZCTX_VLEN], int f, const char *fmt, ...)
@@ -401,6 +420,38 @@ static void zctx_report_source(char v[][ZCTX_VLEN], const struct zctx_run *run)
 		 "no_dma_map+reads_phys+noop_decrypt");
 }
 
+/* The lending decision's cost (elig.c), and the copy's to compare with. */
+static void zctx_report_elig(char v[][ZCTX_VLEN], const struct zctx_run *run)
+{
+	const struct zctx_meas *m = &run->m;
+	const char *verdict = "n/a";
+
+	/* bytes per us, so ns per KiB is 1024 * 1000 / MB/s. */
+	zctx_ratio(v[F_MEMCPY_NS_KIB], ZCTX_VLEN, 1024 * 1000, m->mbs, 2);
+	if (run->p.mode == ZCTX_MODE_TCP && !swiotlb_zc_tx_percent())
+		verdict = "off";
+	else if (m->elig_checks)
+		verdict = m->elig_lend == m->elig_checks ? "lend" :
+			  m->elig_lend ? "mixed" : "ordinary";
+	zctx_set(v, F_ELIG_VERDICT, "%s", verdict);
+	if (!m->elig_checks) {
+		zctx_set(v, F_ELIG_CHECKS, "n/a");
+		zctx_set(v, F_ELIG_NS, "n/a");
+		zctx_set(v, F_ELIG_NS_KIB, "n/a");
+		zctx_set(v, F_ELIG_NS_MIN, "n/a");
+		return;
+	}
+	zctx_set(v, F_ELIG_CHECKS, "%llu", m->elig_checks);
+	zctx_ratio(v[F_ELIG_NS], ZCTX_VLEN, m->elig_ns, m->elig_checks, 1);
+	zctx_ratio(v[F_ELIG_NS_KIB], ZCTX_VLEN, m->elig_ns * 1024,
+		   m->elig_checks * SK_TX_LEND_MIN_COPY, 2);
+	if (m->elig_best == U64_MAX)
+		zctx_set(v, F_ELIG_NS_MIN, "n/a");
+	else
+		zctx_ratio(v[F_ELIG_NS_MIN], ZCTX_VLEN, m->elig_best,
+			   ZCTX_ELIG_BATCH, 1);
+}
+
 /*
  * printk keeps at most 1024 bytes of a record, and a record cut short has
  * no newline, so it stays open (invisible to readers of the log) until
@@ -472,6 +523,7 @@ void zctx_report(const struct zctx_run *run)
 	zctx_report_pool(v, run);
 	zctx_report_cpu(v, run);
 	zctx_report_source(v, run);
+	zctx_report_elig(v, run);
 	zctx_record(v);
 	kfree(v);
 }

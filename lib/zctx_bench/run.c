@@ -225,6 +225,8 @@ static int zctx_finish(struct zctx_run *run)
 
 	zctx_stop_senders(run);
 	if (run->p.mode == ZCTX_MODE_TCP) {
+		/* Still connected, before the FIN: the lending decision. */
+		zctx_elig_measure(run);
 		for (i = 0; i < run->p.senders; i++)
 			if (run->s[i].sock)
 				kernel_sock_shutdown(run->s[i].sock, SHUT_WR);

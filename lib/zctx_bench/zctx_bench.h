@@ -94,6 +94,7 @@ struct zctx_params {
 	unsigned int line_mbit;
 	unsigned int source;
 	unsigned int pool_alloc;
+	unsigned int elig_checks;
 	char label[ZCTX_LABEL_LEN];
 };
 
@@ -198,6 +199,7 @@ struct zctx_meas {
 	unsigned long zc_peak, pool_peak;
 	u64 elapsed_ns, at_stop, copied, drops, mbs;
 	u64 src_ns, src_pages;
+	u64 elig_ns, elig_checks, elig_lend, elig_best;	/* elig.c */
 	bool balanced, rx_drained;
 	struct zctx_pool_stats pp;
 };
@@ -275,6 +277,10 @@ bool zctx_rx_all_done(void);
 unsigned int zctx_rx_eofs(void);
 int zctx_tcp_connect(struct zctx_sender *s);
 int zctx_tcp_thread(void *data);
+
+/* elig.c */
+#define ZCTX_ELIG_BATCH		100U	/* calls timed together */
+void zctx_elig_measure(struct zctx_run *run);
 
 /* pool.c */
 #define ZCTX_PP_RING		16384	/* pages a page_pool's ptr_ring holds */

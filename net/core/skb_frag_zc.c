@@ -61,6 +61,15 @@
 /* vlan in macvlan in vlan is plenty; deeper stacks get ordinary pages. */
 #define NETDEV_ZC_MAX_DEPTH	4
 
+/* Exported only in test kernels: zctx_bench times the lending decision. */
+#ifdef CONFIG_SWIOTLB_ZEROCOPY_TX_TEST_HELPERS
+#define EXPORT_SYMBOL_IF_ZC_TESTS(sym) \
+	EXPORT_SYMBOL_NS_GPL(sym, EXPORTED_FOR_KUNIT_TESTING)
+#else
+/* Not exported: only referenced, in a section the linker discards. */
+#define EXPORT_SYMBOL_IF_ZC_TESTS(sym) __ADDRESSABLE(sym)
+#endif
+
 #if IS_ENABLED(CONFIG_NETFILTER)
 /*
  * Output hooks that neither drop, queue, duplicate nor reroute a locally
@@ -324,12 +333,14 @@ static struct io_tlb_mem *dst_tx_lend_mem(const struct sock *sk,
  *		route, which is then validated as the transmit path would.
  *
  * The whole allow-list of the file comment, evaluated at the moment of
- * the copy. Called by sk_page_frag_refill_lend(), once per new page. A
- * socket that gets an allocator is marked SK_TX_LEND_LENT the first time,
- * so that the transmit-side checks skip sockets that never lent. A socket
- * stopped for good (SK_TX_LEND_STOP, set from the transmit path without
- * the socket lock) gets ordinary pages: the state is read after that
- * mark, so a stop racing with the first lend is not lost.
+ * the copy. Called by sk_page_frag_refill_lend() for a new page of a
+ * write that may lend, and at every refill while the page_frag holds a
+ * lent page (once per chunk the sendmsg() copies there). A socket that
+ * gets an allocator is marked SK_TX_LEND_LENT the first time, so that the
+ * transmit-side checks skip sockets that never lent. A socket stopped for
+ * good (SK_TX_LEND_STOP, set from the transmit path without the socket
+ * lock) gets ordinary pages: the state is read after that mark, so a stop
+ * racing with the first lend is not lost.
  *
  * Context: Socket lock held when @dst is %NULL; otherwise a reference on
  * @dst. An obsolete route is not dropped here: the transmit path does that.
@@ -354,6 +365,7 @@ struct io_tlb_mem *sk_tx_lend_mem(struct sock *sk, struct dst_entry *dst)
 		return NULL;
 	return mem;
 }
+EXPORT_SYMBOL_IF_ZC_TESTS(sk_tx_lend_mem);
 
 /* Does @skb, or an skb on its frag_list, carry a page lent by swiotlb? */
 static bool skb_has_lent_frags(const struct sk_buff *skb)

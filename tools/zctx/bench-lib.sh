@@ -237,6 +237,7 @@ write_plans() {
 		echo "bad-write /sys/kernel/debug/zctx_bench/run senders=0"
 		echo "bad-write /sys/kernel/debug/zctx_bench/params source=bogus"
 		echo "bad-write /sys/kernel/debug/zctx_bench/params pool_alloc=bogus"
+		echo "bad-write /sys/kernel/debug/zctx_bench/params elig_checks=1000001"
 		# (one word: the module's mode is tcp after the runs above)
 		echo "bad-write /sys/kernel/debug/zctx_bench/run source=pool"
 		echo "unload"
@@ -247,6 +248,7 @@ write_plans() {
 		echo "expect-einval dev_model dev_model=nic"
 		echo "expect-einval source source=bogus"
 		echo "expect-einval pool_alloc pool_alloc=bogus"
+		echo "expect-einval elig_checks elig_checks=2000000"
 		echo "expect-einval source source=pool senders=64 inflight_kb=65536"
 		echo "# unloading in the middle of a run"
 		echo "percent $pct"

@@ -230,6 +230,43 @@ def nic_table(out, rows):
                    f" {fmt(mbusy(g), 3):>8} {len(g):>2}")
 
 
+def elig_table(out, rows):
+    """The lending decision (sk_tx_lend_mem()) timed on the kernel TCP
+    sockets of lending-on runs, next to what copying costs in the same
+    runs: per check, per KiB when a check serves 16 KiB (the least that
+    starts lending), the in-kernel memcpy per KiB, and the guest's process
+    CPU per KiB of payload with lending off and on."""
+    tcp = [r for r in rows if r.get("mode") == "tcp" and num(r, "elig_checks", 0) > 0]
+    if not tcp:
+        return
+    out.append("")
+    out.append("Lending decision, kernel TCP (medians; elig = sk_tx_lend_mem() timed on the run's sockets"
+               " after the run, per check and per 16 KiB;")
+    out.append("  min = per check in the fastest batch of 100; memcpy = in-kernel 64 KiB memcpy per KiB;"
+               " cpu = guest process ns per KiB of payload, lending off / on)")
+    out.append(f"{'model':>7} {'msg':>6} {'q':>2} {'s':>2} | {'runs':>6} {'verdict':>8} {'ns/check':>8} {'min':>6} {'ns/KiB':>7} |"
+               f" {'memcpy':>7} {'cpu off':>8} {'cpu on':>8} | {'elig/cpu on':>11}")
+    seen = []
+    for r in tcp:
+        k = (model(r), r.get("msg_size"), r.get("queues"), r.get("senders"))
+        if k in seen:
+            continue
+        seen.append(k)
+        pt = [x for x in rows if x.get("mode") == "tcp" and x.get("label") == r.get("label")
+              and (model(x), x.get("msg_size"), x.get("queues"), x.get("senders")) == k]
+        on = [x for x in pt if num(x, "elig_checks", 0) > 0]
+        off = [x for x in pt if x.get("zerocopy") == "off"]
+        cpu_on = median(on, "cpu_process_ns_per_byte") * 1024
+        cpu_off = median(off, "cpu_process_ns_per_byte") * 1024 if off else float("nan")
+        kib = median(on, "elig_ns_per_kib")
+        verdicts = "/".join(sorted({x.get("elig_verdict", "-") for x in on}))
+        out.append(f"{k[0]:>7} {k[1]:>6} {k[2]:>2} {k[3]:>2} | {len(on):>6} {verdicts:>8}"
+                   f" {fmt(median(on, 'elig_ns_per_check'), 1):>8} {fmt(median(on, 'elig_ns_per_check_min'), 1):>6}"
+                   f" {fmt(kib, 2):>7} |"
+                   f" {fmt(median(pt, 'memcpy_ns_per_kib'), 1):>7} {fmt(cpu_off, 1):>8} {fmt(cpu_on, 1):>8} |"
+                   f" {fmt(kib / cpu_on, 4):>11}")
+
+
 def map_hold_table(out, rows):
     """A second device (dma_map_benchmark, 256 KiB maps) while 8 flows
     hold the lending cap (percent > 0) or as many bounce slots (0)."""
@@ -341,6 +378,7 @@ def summary(rows):
         out += ["  " + n for n in noisy]
     sources_table(out, rows)
     nic_table(out, rows)
+    elig_table(out, rows)
     pct_table(out, rows)
     map_hold_table(out, rows)
     map_lat_table(out, rows)
@@ -353,8 +391,9 @@ def summary(rows):
 # net.core.swiotlb_tx_lend), two good writes (resetting the zero-copy
 # high-water mark, opting the namespace in), four checks for each of two
 # interrupted runs, a bad value on the kernel command line; for the
-# page_pool source (issue 16) three bad loads and three bad writes.
-SMOKE_GUEST_CHECKS = 46
+# page_pool source (issue 16) three bad loads and three bad writes; for
+# elig_checks (the timed lending decision) one bad load and one bad write.
+SMOKE_GUEST_CHECKS = 48
 
 
 class Checker:
@@ -446,6 +485,24 @@ def smoke_off_on(check, r, tag, zc):
         check(cpb > 1.9, f"{tag}: copies_per_byte {cpb} > 1.9")
 
 
+def smoke_elig(check, r, tag, zc):
+    """The lending decision timed on a run's sockets (lib/zctx_bench/elig.c):
+    kernel TCP with lending on has a time per check > 0 and the decision
+    allowed lending (the route lends); with lending off, and for greedy
+    senders (no socket), the fields say n/a."""
+    if r.get("mode") == "tcp" and zc == "on":
+        check(num(r, "elig_checks", 0) > 0 and num(r, "elig_ns_per_check", 0) > 0
+              and num(r, "elig_ns_per_kib", 0) > 0,
+              f"{tag}: elig_ns_per_check {r.get('elig_ns_per_check')} > 0"
+              f" over elig_checks {r.get('elig_checks')}, elig_ns_per_kib {r.get('elig_ns_per_kib')} > 0")
+        check(r.get("elig_verdict") == "lend", f"{tag}: elig_verdict {r.get('elig_verdict')} == lend")
+    else:
+        want = "off" if r.get("mode") == "tcp" else "n/a"
+        check(r.get("elig_ns_per_check") == "n/a" and r.get("elig_verdict") == want,
+              f"{tag}: elig_ns_per_check {r.get('elig_ns_per_check')} == n/a,"
+              f" elig_verdict {r.get('elig_verdict')} == {want}")
+
+
 def smoke_main(check, rows):
     for mode in ("greedy", "tcp"):
         for dm in ("instant", "ring"):
@@ -456,6 +513,7 @@ def smoke_main(check, rows):
                 for r in rs:
                     tag = f"{mode} {dm} zerocopy={zc} run {r.get('run')}"
                     smoke_off_on(check, r, tag, zc)
+                    smoke_elig(check, r, tag, zc)
                     if zc == "off" and dm == "ring":
                         check(num(r, "softirq_bounce_share", 0) > 0,
                               f"{tag}: softirq_bounce_share {r.get('softirq_bounce_share')} > 0"
@@ -492,6 +550,8 @@ def smoke_cmdline(check, rows):
             check(r.get("zerocopy") == "on", f"{tag}: zerocopy {r.get('zerocopy')} == on")
             smoke_copies(check, r, tag, "on")
             smoke_lending(check, r, tag)
+            if mode == "tcp":
+                smoke_elig(check, r, tag, "on")
             smoke_common(check, r, tag)
 
 
