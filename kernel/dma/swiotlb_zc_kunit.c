@@ -922,8 +922,9 @@ static void zc_set_dma_iommu(struct device *dev, bool on)
  *    swiotlb's) before it checks the refusal;
  *  - with DMA ops: set_dma_ops(), and a mapping of the device really
  *    reaches the ops. Only where the architecture has DMA ops at all
- *    (CONFIG_ARCH_HAS_DMA_OPS: x86 with GART_IOMMU or XEN); elsewhere
- *    get_dma_ops() is always NULL and that part compiles to nothing.
+ *    (CONFIG_ARCH_HAS_DMA_OPS: x86 with GART_IOMMU or XEN, arm64 with
+ *    XEN); elsewhere get_dma_ops() is always NULL and that part compiles
+ *    to nothing.
  */
 static void zc_test_dev_not_direct(struct kunit *test)
 {
