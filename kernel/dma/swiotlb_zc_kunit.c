@@ -42,6 +42,7 @@
 #include <linux/string_choices.h>
 #include <linux/swiotlb.h>
 #include <linux/timer.h>
+#include <linux/workqueue.h>
 
 #define ZC_NSLABS		1024	/* 2 MiB, eight IO TLB segments */
 #define ZC_NAREAS		2
@@ -922,8 +923,9 @@ static void zc_set_dma_iommu(struct device *dev, bool on)
  *    swiotlb's) before it checks the refusal;
  *  - with DMA ops: set_dma_ops(), and a mapping of the device really
  *    reaches the ops. Only where the architecture has DMA ops at all
- *    (CONFIG_ARCH_HAS_DMA_OPS: x86 with GART_IOMMU or XEN); elsewhere
- *    get_dma_ops() is always NULL and that part compiles to nothing.
+ *    (CONFIG_ARCH_HAS_DMA_OPS: x86 with GART_IOMMU or XEN, arm64 with
+ *    XEN); elsewhere get_dma_ops() is always NULL and that part compiles
+ *    to nothing.
  */
 static void zc_test_dev_not_direct(struct kunit *test)
 {
@@ -1284,6 +1286,247 @@ static void zc_test_default_pool(struct kunit *test)
 		zc_expect_returned(test, mem, page, order);
 	}
 }
+
+#ifdef CONFIG_SWIOTLB_DYNAMIC
+#define ZC_DYN_ORDER		2	/* the page lent before the pool fills */
+#define ZC_DYN_LEN		1000	/* the mapping that takes a new pool */
+
+/* The pool that holds the bounce slot of the newest streaming mapping. */
+static struct io_tlb_pool *zc_dyn_last_pool(struct kunit *test)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct zc_map *m = &ctx->maps[ctx->nmaps - 1];
+
+	return swiotlb_find_pool(m->dev, dma_to_phys(m->dev, m->addr));
+}
+
+/*
+ * Fill the default pool of @mem exactly with streaming mappings, the
+ * largest first. None may land anywhere else: before the allocator grew,
+ * a mapping that found no room would have made a transient pool.
+ */
+static void zc_dyn_fill(struct kunit *test, struct device *dev,
+			struct io_tlb_mem *mem)
+{
+	struct swiotlb_zc_stats st;
+	size_t size;
+
+	for (size = ZC_SEG_BYTES; size >= IO_TLB_SIZE; size /= 2) {
+		for (;;) {
+			swiotlb_zc_get_stats(mem, &st);
+			if (st.nslabs - st.pool_used < size / IO_TLB_SIZE)
+				break;
+			KUNIT_ASSERT_EQ(test, zc_map(test, dev, size), 0);
+			KUNIT_ASSERT_PTR_EQ(test, zc_dyn_last_pool(test),
+					    &mem->defpool);
+		}
+	}
+	KUNIT_ASSERT_EQ(test, st.pool_used, st.nslabs);
+}
+
+/*
+ * With the default pool full, a mapping takes a transient pool: it must be
+ * a real bounce, outside the default pool, counted as bounced bytes.
+ * Return: the transient pool.
+ */
+static struct io_tlb_pool *zc_dyn_map_transient(struct kunit *test,
+						struct device *dev,
+						struct io_tlb_mem *mem)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct io_tlb_pool *pool;
+	phys_addr_t phys;
+
+	zc_fill(ctx->buf, ZC_DYN_LEN, 23);
+	swiotlb_zc_get_stats(mem, &s0);
+	KUNIT_ASSERT_EQ(test, zc_map(test, dev, ZC_DYN_LEN), 0);
+	phys = dma_to_phys(dev, ctx->maps[ctx->nmaps - 1].addr);
+	pool = swiotlb_find_pool(dev, phys);
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	KUNIT_ASSERT_TRUE(test, pool->transient);
+	KUNIT_EXPECT_FALSE(test, zc_in_pool(mem, phys, ZC_DYN_LEN));
+	KUNIT_EXPECT_TRUE(test, zc_check(phys_to_virt(phys), ZC_DYN_LEN, 23));
+	swiotlb_zc_get_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes + ZC_DYN_LEN);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes);
+	KUNIT_EXPECT_EQ(test, st.pool_used, st.nslabs);
+	return pool;
+}
+
+/*
+ * The miss also queued swiotlb_dyn_alloc(): once it ran, the allocator
+ * has a new pool (not transient), and the next mapping lands there.
+ * Return: the added pool.
+ */
+static struct io_tlb_pool *zc_dyn_map_added(struct kunit *test,
+					    struct device *dev,
+					    struct io_tlb_mem *mem)
+{
+	struct io_tlb_pool *pool;
+
+	flush_work(&mem->dyn_alloc);
+	KUNIT_ASSERT_GT_MSG(test, mem->nslabs, mem->defpool.nslabs,
+			    "swiotlb_dyn_alloc() added no pool");
+	KUNIT_ASSERT_EQ(test, zc_map(test, dev, IO_TLB_SIZE), 0);
+	pool = zc_dyn_last_pool(test);
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	KUNIT_ASSERT_PTR_NE(test, pool, &mem->defpool);
+	KUNIT_ASSERT_FALSE(test, pool->transient);
+	return pool;
+}
+
+/*
+ * Lending takes slots from the default pool only: with it full, pages are
+ * refused as exhausted (its own slots, not the allocator's), even though
+ * the added pool could hold them, and no slot is taken in any pool
+ * (io_tlb_used counts them all).
+ */
+static void zc_dyn_expect_refused(struct kunit *test, struct io_tlb_mem *mem)
+{
+	long total_used = zc_total_used(mem);
+	unsigned long nslabs = mem->nslabs;
+	struct swiotlb_zc_stats s0, st;
+	int i;
+
+	swiotlb_zc_get_stats(mem, &s0);
+	KUNIT_EXPECT_NULL(test, zc_hold_mem(test, mem, 0, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, zc_hold_mem(test, mem, ZC_DYN_ORDER,
+					    GFP_KERNEL));
+	swiotlb_zc_get_stats(mem, &st);
+	for (i = 0; i < SWIOTLB_ZC_FB_NR; i++)
+		KUNIT_EXPECT_EQ_MSG(test, st.fallback[i], s0.fallback[i] +
+				    2 * (i == SWIOTLB_ZC_FB_EXHAUSTED),
+				    "fallback reason %d", i);
+	KUNIT_EXPECT_EQ(test, st.allocs, s0.allocs);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.pool_used, st.nslabs);
+	KUNIT_EXPECT_EQ(test, zc_total_used(mem), total_used);
+	KUNIT_EXPECT_EQ(test, mem->nslabs, nslabs);
+}
+
+/* A page lent before the pool filled is still mapped where it is. */
+static void zc_dyn_expect_in_place(struct kunit *test, struct device *dev,
+				   struct io_tlb_mem *mem, struct page *page)
+{
+	const size_t len = PAGE_SIZE << ZC_DYN_ORDER;
+	struct swiotlb_zc_stats s0, st;
+	dma_addr_t dma;
+
+	swiotlb_zc_get_stats(mem, &s0);
+	dma = dma_map_page(dev, page, 0, len, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(dev, dma));
+	KUNIT_EXPECT_EQ(test, dma,
+			phys_to_dma_unencrypted(dev, page_to_phys(page)));
+	swiotlb_zc_get_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, st.mapped_bytes, s0.mapped_bytes + len);
+	KUNIT_EXPECT_EQ(test, st.bounced_bytes, s0.bounced_bytes);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	dma_unmap_page(dev, dma, len, DMA_TO_DEVICE);
+	swiotlb_zc_get_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	zc_expect_lent(test, mem, page, ZC_DYN_ORDER);
+}
+
+/* Unmapping the transient mapping deletes its pool. */
+static void zc_dyn_unmap_transient(struct kunit *test, struct device *dev,
+				   struct io_tlb_pool *transient)
+{
+	struct zc_ctx *ctx = test->priv;
+	phys_addr_t phys = 0;
+	unsigned int i;
+
+	for (i = 0; i < ctx->nmaps; i++) {
+		phys = dma_to_phys(dev, ctx->maps[i].addr);
+		if (swiotlb_find_pool(dev, phys) == transient)
+			break;
+	}
+	KUNIT_ASSERT_LT(test, i, ctx->nmaps);
+	zc_unmap(ctx, i);
+	KUNIT_EXPECT_NULL(test, swiotlb_find_pool(dev, phys));
+}
+
+/*
+ * The cap is a share of the default pool, not of all the allocator's
+ * pools: after it grew, 1 percent still lends only 1 percent of the
+ * default pool, every page from it.
+ */
+static void zc_dyn_expect_cap(struct kunit *test, struct io_tlb_mem *mem)
+{
+	unsigned long cap = mem->defpool.nslabs / 100;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	unsigned int i;
+
+	zc_set_percent(test, 1);
+	swiotlb_zc_get_stats(mem, &s0);
+	while (zc_hold_mem(test, mem, 0, GFP_KERNEL))
+		;
+	swiotlb_zc_get_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, ctx->nheld, cap / zc_slots(0));
+	KUNIT_EXPECT_EQ(test, st.used, s0.used + ctx->nheld * zc_slots(0));
+	zc_expect_fallback(test, &s0, &st, SWIOTLB_ZC_FB_CAP);
+	for (i = 0; i < ctx->nheld; i++)
+		KUNIT_EXPECT_TRUE(test, zc_in_pool(mem,
+						   page_to_phys(ctx->held[i]),
+						   PAGE_SIZE));
+	zc_put_held(ctx, 0);
+}
+
+/*
+ * Transient and added pools (CONFIG_SWIOTLB_DYNAMIC) never lend. On the
+ * default allocator, which can grow under swiotlb=force: lend a page,
+ * fill the default pool with streaming mappings until the next one takes
+ * a transient pool and swiotlb_dyn_alloc() adds a pool, then lending is
+ * refused as exhausted, the lent page still maps in place, and the
+ * transient mapping bounces and unmaps as always. Everything is given
+ * back; the added pool stays (nothing removes one) and is left empty.
+ */
+static void zc_test_dynamic_pools(struct kunit *test)
+{
+	struct io_tlb_pool *transient, *added;
+	struct zc_ctx *ctx = test->priv;
+	struct swiotlb_zc_stats s0, st;
+	struct io_tlb_mem *mem;
+	struct device *dev;
+	struct page *page;
+	long total_used;
+
+	zc_set_percent(test, 10);
+	ctx->default_dev = zc_dev_create("swiotlb-zc-test-dyn", NULL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->default_dev);
+	dev = ctx->default_dev;
+	mem = swiotlb_zc_dev_mem(dev);
+	if (!mem)
+		kunit_skip(test, "default swiotlb cannot lend: boot with swiotlb=force");
+	if (!mem->can_grow)
+		kunit_skip(test, "default swiotlb cannot grow");
+	KUNIT_ASSERT_EQ_MSG(test, mem->nslabs, mem->defpool.nslabs,
+			    "the default allocator grew before this case");
+	swiotlb_zc_get_stats(mem, &s0);
+	total_used = zc_total_used(mem);
+
+	page = zc_hold_mem(test, mem, ZC_DYN_ORDER, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	zc_dyn_fill(test, dev, mem);
+	transient = zc_dyn_map_transient(test, dev, mem);
+	added = zc_dyn_map_added(test, dev, mem);
+	KUNIT_ASSERT_PTR_NE(test, added, transient);
+	zc_dyn_expect_refused(test, mem);
+	zc_dyn_expect_in_place(test, dev, mem, page);
+	zc_dyn_unmap_transient(test, dev, transient);
+
+	zc_unmap_all(ctx);
+	zc_put_held(ctx, 0);
+	swiotlb_zc_get_stats(mem, &st);
+	KUNIT_EXPECT_EQ(test, st.used, s0.used);
+	KUNIT_EXPECT_EQ(test, st.pool_used, s0.pool_used);
+	KUNIT_EXPECT_EQ(test, st.allocs - s0.allocs, st.frees - s0.frees);
+	KUNIT_EXPECT_EQ(test, zc_total_used(mem), total_used);
+	zc_dyn_expect_cap(test, mem);
+}
+#endif /* CONFIG_SWIOTLB_DYNAMIC */
 
 /*
  * Give an ordinary page that the test typed, and that the page allocator
@@ -3091,6 +3334,10 @@ static struct kunit_case swiotlb_zc_test_cases[] = {
 	KUNIT_CASE(zc_test_map_past_end),
 	KUNIT_CASE_PARAM(zc_test_rx_slot_init, zc_rx_gen_params),
 	KUNIT_CASE(zc_test_rx_init_cost),
+#ifdef CONFIG_SWIOTLB_DYNAMIC
+	/* Last: it leaves the default allocator grown by one pool. */
+	KUNIT_CASE(zc_test_dynamic_pools),
+#endif
 	{}
 };
 
