@@ -1229,6 +1229,27 @@ static void zc_test_map_other_pool(struct kunit *test)
 }
 
 /*
+ * Lend from the default allocator at @percent through a new test device
+ * (ctx->default_dev, freed by the exit hook). Skips when the guest does
+ * not bounce through swiotlb. Return: the default allocator.
+ */
+static struct io_tlb_mem *zc_default_mem(struct kunit *test,
+					 unsigned int percent,
+					 const char *name)
+{
+	struct zc_ctx *ctx = test->priv;
+	struct io_tlb_mem *mem;
+
+	zc_set_percent(test, percent);
+	ctx->default_dev = zc_dev_create(name, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->default_dev);
+	mem = swiotlb_zc_dev_mem(ctx->default_dev);
+	if (!mem)
+		kunit_skip(test, "default swiotlb cannot lend: boot with swiotlb=force");
+	return mem;
+}
+
+/*
  * The default allocator, where the kernel bounces everything (swiotlb=force
  * or a confidential guest): its pool is memblock memory, allocated before
  * the page allocator, and its io_tlb_mem is in the kernel image, not in
@@ -1246,13 +1267,8 @@ static void zc_test_default_pool(struct kunit *test)
 	struct page *page;
 	dma_addr_t dma;
 
-	zc_set_percent(test, 90);
-	ctx->default_dev = zc_dev_create("swiotlb-zc-test-default", NULL);
-	KUNIT_ASSERT_NOT_NULL(test, ctx->default_dev);
+	mem = zc_default_mem(test, 90, "swiotlb-zc-test-default");
 	dev = ctx->default_dev;
-	mem = swiotlb_zc_dev_mem(dev);
-	if (!mem)
-		kunit_skip(test, "default swiotlb cannot lend: boot with swiotlb=force");
 	KUNIT_EXPECT_PTR_EQ(test, mem, dev->dma_io_tlb_mem);
 
 	for (order = 0; order <= ZC_MAX_ORDER; order++) {
@@ -1493,13 +1509,8 @@ static void zc_test_dynamic_pools(struct kunit *test)
 	struct page *page;
 	long total_used;
 
-	zc_set_percent(test, 10);
-	ctx->default_dev = zc_dev_create("swiotlb-zc-test-dyn", NULL);
-	KUNIT_ASSERT_NOT_NULL(test, ctx->default_dev);
+	mem = zc_default_mem(test, 10, "swiotlb-zc-test-dyn");
 	dev = ctx->default_dev;
-	mem = swiotlb_zc_dev_mem(dev);
-	if (!mem)
-		kunit_skip(test, "default swiotlb cannot lend: boot with swiotlb=force");
 	if (!mem->can_grow)
 		kunit_skip(test, "default swiotlb cannot grow");
 	KUNIT_ASSERT_EQ_MSG(test, mem->nslabs, mem->defpool.nslabs,
